@@ -1,0 +1,94 @@
+/**
+ * Every error @conc/core raises. Each has a stable `name` so it survives serialization,
+ * and the fields a caller needs to act on it.
+ */
+
+/** The future was cancelled before it ran. `await fut.result()` rejects with this. */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+  constructor(message = "The future was cancelled before it ran.", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A deadline passed. Waiting with a timeout never cancels the work itself. */
+export class TimeoutError extends Error {
+  override name = "TimeoutError";
+  readonly timeoutMs: number | undefined;
+  constructor(message = "The operation timed out.", options?: ErrorOptions & { timeoutMs?: number }) {
+    super(message, options);
+    this.timeoutMs = options?.timeoutMs;
+  }
+}
+
+/** An operation is not allowed in the future's current state (e.g. setting a result twice). */
+export class InvalidStateError extends Error {
+  override name = "InvalidStateError";
+}
+
+/** The executor can no longer run work (e.g. its initializer failed). Create a new one. */
+export class BrokenExecutorError extends Error {
+  override name = "BrokenExecutorError";
+}
+
+/** A ThreadPoolExecutor is broken. */
+export class BrokenThreadPoolError extends BrokenExecutorError {
+  override name = "BrokenThreadPoolError";
+}
+
+/** A ProcessPoolExecutor is broken. */
+export class BrokenProcessPoolError extends BrokenExecutorError {
+  override name = "BrokenProcessPoolError";
+}
+
+/** Work was submitted after `shutdown()` (or to a closed Pool). */
+export class ExecutorShutdownError extends Error {
+  override name = "ExecutorShutdownError";
+  constructor(
+    message = "Cannot submit new work after shutdown(): create a new executor.",
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The worker running a task died (exit, signal, out of memory) before the task finished. */
+export class WorkerExitedError extends Error {
+  override name = "WorkerExitedError";
+  readonly exitCode: number | null;
+  /** Signal name such as "SIGKILL", or null. */
+  readonly signal: string | null;
+  readonly pid: number | undefined;
+  constructor(
+    info: { exitCode: number | null; signal: string | null; pid?: number | undefined },
+    message?: string,
+  ) {
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`;
+    super(
+      message ??
+        `The worker${info.pid !== undefined ? ` (pid ${info.pid})` : ""} running this task ${how} before the task finished. ` +
+          "The pool replaced it; resubmit the task if it is safe to run again.",
+    );
+    this.exitCode = info.exitCode;
+    this.signal = info.signal;
+    this.pid = info.pid;
+  }
+}
+
+/**
+ * A task failed with an error whose class could not be rebuilt on this side
+ * (not a built-in and not exported by the task module). Keeps the remote name,
+ * message, stack, cause and own enumerable fields.
+ */
+export class RemoteError extends Error {
+  override name = "RemoteError";
+  /** The `name` the error had where it was thrown. */
+  readonly remoteName: string;
+  [field: string]: unknown;
+  constructor(remoteName: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.remoteName = remoteName;
+    // Keep the remote name visible (`err.name === "ValidationError"`); `instanceof RemoteError` tells it apart.
+    this.name = remoteName;
+  }
+}

@@ -1,0 +1,185 @@
+import { CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
+
+/** The states of a Future, as in Python's concurrent.futures. */
+export type FutureState = "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED";
+
+type Callback<T> = (future: Future<T>) => void;
+
+/**
+ * The eventual result of a task. Deliberately not thenable: use `await fut.result()`.
+ *
+ * @example
+ * const fut = ex.submit(add, 1, 2);
+ * fut.addDoneCallback((f) => console.log(f.state));
+ * console.log(await fut.result()); // 3
+ */
+export class Future<T = unknown> {
+  #state: FutureState = "PENDING";
+  #value: T | undefined;
+  #error: unknown;
+  #failed = false;
+  #cancelError: unknown;
+  #callbacks: Callback<T>[] | undefined;
+  #waiters: (() => void)[] | undefined;
+
+  /** "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED". */
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /** Cancels a PENDING future; returns false when it is running or done (true if already cancelled). */
+  cancel(): boolean {
+    if (this.#state === "RUNNING" || this.#state === "FINISHED") return false;
+    if (this.#state === "CANCELLED") return true;
+    this.#state = "CANCELLED";
+    this.#settle();
+    return true;
+  }
+
+  /** True when the future was cancelled. */
+  cancelled(): boolean {
+    return this.#state === "CANCELLED";
+  }
+
+  /** True while the task runs. */
+  running(): boolean {
+    return this.#state === "RUNNING";
+  }
+
+  /** True when cancelled or finished. */
+  done(): boolean {
+    return this.#state === "CANCELLED" || this.#state === "FINISHED";
+  }
+
+  /**
+   * Waits for the result. Rejects with the task's error, `CancelledError`, or `TimeoutError`
+   * (after `timeoutMs`; the task keeps running).
+   */
+  async result(timeoutMs?: number): Promise<T> {
+    await this.#waitDone(timeoutMs);
+    if (this.#state === "CANCELLED") throw this.#cancelError ?? new CancelledError();
+    if (this.#failed) throw this.#error;
+    return this.#value as T;
+  }
+
+  /** Waits and returns the task's error, or undefined on success. Rejects with CancelledError/TimeoutError. */
+  async exception(timeoutMs?: number): Promise<unknown> {
+    await this.#waitDone(timeoutMs);
+    if (this.#state === "CANCELLED") throw this.#cancelError ?? new CancelledError();
+    return this.#failed ? this.#error : undefined;
+  }
+
+  /** Runs `fn(future)` when done (at once if already done). A throwing callback is logged and ignored. */
+  addDoneCallback(fn: Callback<T>): void {
+    if (this.done()) {
+      this.#invoke(fn);
+      return;
+    }
+    (this.#callbacks ??= []).push(fn);
+  }
+
+  /**
+   * For executor authors: move PENDING to RUNNING and return true, or return false when
+   * the future was cancelled (the task must then not run).
+   */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.#state === "CANCELLED") return false;
+    if (this.#state === "PENDING") {
+      this.#state = "RUNNING";
+      return true;
+    }
+    throw new InvalidStateError(`Future in unexpected state ${this.#state}: cannot mark it running.`);
+  }
+
+  /** For executor authors: finish with a value. Throws InvalidStateError when already done. */
+  setResult(value: T): void {
+    if (this.done()) throw new InvalidStateError(`Future is already ${this.#state}: cannot set a result.`);
+    this.#value = value;
+    this.#state = "FINISHED";
+    this.#settle();
+  }
+
+  /** For executor authors: finish with an error. Throws InvalidStateError when already done. */
+  setException(error: unknown): void {
+    if (this.done())
+      throw new InvalidStateError(`Future is already ${this.#state}: cannot set an exception.`);
+    this.#error = error;
+    this.#failed = true;
+    this.#state = "FINISHED";
+    this.#settle();
+  }
+
+  /**
+   * For executor authors: cancel even a RUNNING future (its worker was stopped), so that
+   * `result()` rejects with `error`. Returns false when already done.
+   */
+  protected forceCancel(error: Error): boolean {
+    if (this.done()) return false;
+    this.#cancelError = error;
+    this.#state = "CANCELLED";
+    this.#settle();
+    return true;
+  }
+
+  /** For executor authors: called once when the future becomes done. */
+  protected onSettled(): void {}
+
+  /** @internal the failed flag without waiting (for wait/asCompleted). */
+  failedNow(): boolean {
+    return this.#failed;
+  }
+
+  #settle(): void {
+    this.onSettled();
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    if (waiters) for (const w of waiters) w();
+    const callbacks = this.#callbacks;
+    this.#callbacks = undefined;
+    if (callbacks) for (const cb of callbacks) this.#invoke(cb);
+  }
+
+  #invoke(fn: Callback<T>): void {
+    try {
+      fn(this);
+    } catch (err) {
+      console.error("conc: a Future done-callback threw; ignoring it:", err);
+    }
+  }
+
+  #waitDone(timeoutMs: number | undefined): Promise<void> {
+    if (this.done()) return Promise.resolve();
+    validateTimeout(timeoutMs);
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onDone = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+      (this.#waiters ??= []).push(onDone);
+      // setTimeout fires at once for delays past 2^31-1 ms; treat those as "forever".
+      if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
+        timer = setTimeout(() => {
+          const list = this.#waiters;
+          if (list) list.splice(list.indexOf(onDone), 1);
+          reject(new TimeoutError(`Future not done after ${timeoutMs} ms.`, { timeoutMs }));
+        }, timeoutMs);
+      }
+    });
+  }
+}
+
+/** Longest delay setTimeout honours. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Throws a RangeError/TypeError unless `timeoutMs` is undefined or a finite number ≥ 0. */
+export function validateTimeout(
+  timeoutMs: unknown,
+  what = "timeout",
+): asserts timeoutMs is number | undefined {
+  if (timeoutMs === undefined) return;
+  if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
+    throw new TypeError(`${what} must be a number of milliseconds or undefined, got ${String(timeoutMs)}.`);
+  }
+  if (timeoutMs < 0) throw new RangeError(`${what} must be >= 0 ms, got ${timeoutMs}.`);
+}

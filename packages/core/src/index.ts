@@ -1,0 +1,31 @@
+/** @conc/core — Python's concurrent.futures and multiprocessing for TypeScript on Bun. */
+export * from "./errors.ts";
+/** Shared executor API types. */
+export {
+  type AnyFn,
+  Executor,
+  type ExecutorOptions,
+  type ScheduleOptions,
+  type ShutdownOptions,
+  type TaskRef,
+} from "./executor/executor.ts";
+export type { MapOptions } from "./executor/map.ts";
+/** `cpuCount()` — CPUs this process may use. */
+export { cpuCount } from "./executor/options.ts";
+/** `new ProcessPoolExecutor({ module: import.meta.url })` */
+export { ProcessPoolExecutor } from "./executor/process-pool.ts";
+/** `new ThreadPoolExecutor({ maxWorkers: 4 })` */
+export { ThreadPoolExecutor, type ThreadPoolOptions } from "./executor/thread-pool.ts";
+/** `new Future()`; `await fut.result(timeoutMs)`. */
+export { Future, type FutureState } from "./future/future.ts";
+/** `for await (const f of asCompleted(futures, { timeout })) ...` */
+export { asCompleted } from "./waiting/as-completed.ts";
+/** `await wait(futures, { returnWhen: FIRST_COMPLETED })` */
+export {
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type ReturnWhen,
+  type WaitResult,
+  wait,
+} from "./waiting/wait.ts";

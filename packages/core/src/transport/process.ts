@@ -1,0 +1,44 @@
+/** Process workers: `Bun.spawn` children with IPC running entry/process-entry.ts. */
+import { fileURLToPath } from "node:url";
+import type { ParentMessage, WorkerMessage } from "./protocol.ts";
+import type { WorkerEvents, WorkerHandle } from "./transport.ts";
+
+const ENTRY = fileURLToPath(new URL("../entry/process-entry.ts", import.meta.url));
+
+/** IPC messages can still be queued when `exited` resolves: let them land before reporting the exit. */
+const EXIT_REPORT_DELAY_MS = 20;
+
+export function startProcessWorker(events: WorkerEvents): WorkerHandle {
+  const proc = Bun.spawn({
+    cmd: [process.execPath, ENTRY],
+    // Without `env`, Bun passes its start-up environment, not variables set since.
+    env: { ...process.env },
+    stdio: ["ignore", "inherit", "inherit"],
+    serialization: "advanced",
+    ipc(message: WorkerMessage) {
+      events.onMessage(message);
+    },
+  });
+  void proc.exited.then(() => {
+    setTimeout(
+      () => events.onExit(proc.exitCode, (proc.signalCode as string | null) ?? null),
+      EXIT_REPORT_DELAY_MS,
+    );
+  });
+  return {
+    pid: proc.pid,
+    threadId: undefined,
+    send(msg: ParentMessage) {
+      proc.send(msg);
+    },
+    ref() {
+      proc.ref();
+    },
+    unref() {
+      proc.unref();
+    },
+    kill() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/** Thread workers: Bun `Worker`s running entry/thread-entry.ts. */
+import type { ParentMessage, WorkerMessage } from "./protocol.ts";
+import type { WorkerEvents, WorkerHandle } from "./transport.ts";
+
+const ENTRY = new URL("../entry/thread-entry.ts", import.meta.url);
+
+export function startThreadWorker(events: WorkerEvents): WorkerHandle {
+  const worker = new Worker(ENTRY);
+  let exited = false;
+  worker.addEventListener("message", (e: MessageEvent<WorkerMessage>) => events.onMessage(e.data));
+  // An uncaught error ends the worker; "close" follows with the code.
+  worker.addEventListener("error", (e) => {
+    e.preventDefault();
+  });
+  worker.addEventListener("close", (e: Event) => {
+    if (exited) return;
+    exited = true;
+    const code = (e as CloseEvent).code;
+    events.onExit(typeof code === "number" ? code : null, null);
+  });
+  return {
+    pid: undefined,
+    threadId: (worker as unknown as { threadId?: number }).threadId,
+    send(msg: ParentMessage) {
+      worker.postMessage(msg);
+    },
+    ref() {
+      worker.ref();
+    },
+    unref() {
+      worker.unref();
+    },
+    kill() {
+      worker.terminate();
+    },
+  };
+}
