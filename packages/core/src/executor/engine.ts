@@ -165,10 +165,7 @@ export class Engine implements TaskOwner {
     }
     this.#cancels.clear();
     if (this.broken) return;
-    for (const w of this.#workers) {
-      if (this.#head >= this.#queue.length) break;
-      if (w.ready && !w.retiring) this.#fill(w);
-    }
+    this.#assign();
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
@@ -185,10 +182,33 @@ export class Engine implements TaskOwner {
     while (toStart-- > 0) this.#spawn();
   };
 
-  #fill(w: WorkerSlot): void {
-    let room = w.depth * this.#cfg.concurrency - w.inflight.size;
+  /**
+   * First every idle worker gets work; then, once no worker is still starting, work is sent
+   * ahead in equal shares. Long tasks must not queue behind each other in one worker while
+   * another idles, and a window sized for tiny tasks must not swallow the whole queue.
+   */
+  #assign(): void {
+    const c = this.#cfg.concurrency;
+    const eligible: WorkerSlot[] = [];
+    for (const w of this.#workers) {
+      if (!w.ready || w.retiring) continue;
+      eligible.push(w);
+      this.#fill(w, c - w.inflight.size);
+    }
+    if (this.#starting > 0 || eligible.length === 0) return;
+    for (let round = 0; round < 2 && this.#head < this.#queue.length; round++) {
+      const share =
+        round === 0
+          ? Math.ceil((this.#queue.length - this.#head) / eligible.length)
+          : Number.MAX_SAFE_INTEGER;
+      for (const w of eligible) this.#fill(w, Math.min(share, w.depth * c - w.inflight.size));
+    }
+  }
+
+  #fill(w: WorkerSlot, limit: number): void {
+    let room = limit;
     if (this.#cfg.maxTasksPerChild !== null) room = Math.min(room, this.#cfg.maxTasksPerChild - w.assigned);
-    if (room <= 0) return;
+    if (room <= 0 || this.#head >= this.#queue.length) return;
     const wasIdle = w.inflight.size === 0;
     let defs: FnDef[] | null = null;
     const t: unknown[] = [];

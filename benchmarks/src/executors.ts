@@ -1,0 +1,135 @@
+/** Executor submit throughput: conc threads/processes next to raw Bun transports, tinypool and piscina. */
+import { ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import Piscina from "piscina";
+import Tinypool from "tinypool";
+import { type Row, throughput } from "./measure.ts";
+import { addArgs } from "./peers/tiny-task.ts";
+
+const taskModule = new URL("./peers/tiny-task.ts", import.meta.url);
+const WORKERS = 2;
+
+function rawWorkerEcho(n: number) {
+  const workers = Array.from(
+    { length: WORKERS },
+    () => new Worker(new URL("./peers/echo-worker.ts", import.meta.url)),
+  );
+  const run = async () => {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            let left = n / WORKERS;
+            w.onmessage = () => {
+              if (--left === 0) resolve();
+            };
+            for (let i = 0; i < n / WORKERS; i++) w.postMessage({ a: i, b: 1 });
+          }),
+      ),
+    );
+  };
+  return {
+    run,
+    close: () => {
+      for (const w of workers) w.terminate();
+    },
+  };
+}
+
+function rawIpcEcho(n: number) {
+  let onMsg: (() => void) | undefined;
+  const procs = Array.from({ length: WORKERS }, () =>
+    Bun.spawn([process.execPath, new URL("./peers/echo-child.ts", import.meta.url).pathname], {
+      ipc: () => onMsg?.(),
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit"],
+    }),
+  );
+  const run = () =>
+    new Promise<void>((resolve) => {
+      let left = n;
+      onMsg = () => {
+        if (--left === 0) resolve();
+      };
+      for (let i = 0; i < n; i++) (procs[i % WORKERS] as (typeof procs)[number]).send({ a: i, b: 1 });
+    });
+  return {
+    run,
+    close: () => {
+      for (const p of procs) p.kill();
+    },
+  };
+}
+
+async function submitAll(ex: ThreadPoolExecutor | ProcessPoolExecutor, n: number): Promise<void> {
+  const futures = new Array(n);
+  for (let i = 0; i < n; i++) futures[i] = ex.submit(addArgs, i, 1);
+  await futures[n - 1].result();
+  for (const f of futures) await f.result();
+}
+
+export async function benchExecutors(quick: boolean): Promise<Row[]> {
+  const n = quick ? 50_000 : 200_000;
+  const pn = quick ? 20_000 : 100_000;
+  const rows: Row[] = [];
+
+  const echo = rawWorkerEcho(n);
+  const rawWorker = await throughput("raw Worker", n, echo.run, quick);
+  echo.close();
+  const threads = new ThreadPoolExecutor({ module: taskModule, maxWorkers: WORKERS });
+  await submitAll(threads, 1000);
+  const concThreads = await throughput("conc threads", n, () => submitAll(threads, n), quick);
+  await threads.shutdown();
+  const tiny = new Tinypool({
+    filename: new URL("./peers/tiny-task.ts", import.meta.url).href,
+    minThreads: WORKERS,
+    maxThreads: WORKERS,
+  });
+  const tinyN = quick ? 10_000 : 50_000;
+  const tinypool = await throughput(
+    "tinypool",
+    tinyN,
+    () => Promise.all(Array.from({ length: tinyN }, (_, i) => tiny.run({ a: i, b: 1 }))),
+    quick,
+  );
+  await tiny.destroy();
+  let piscinaRate: number | null = null;
+  try {
+    const pis = new Piscina({
+      filename: new URL("./peers/piscina-task.cjs", import.meta.url).href,
+      minThreads: WORKERS,
+      maxThreads: WORKERS,
+    });
+    piscinaRate = await throughput(
+      "piscina",
+      tinyN,
+      () => Promise.all(Array.from({ length: tinyN }, (_, i) => pis.run({ a: i, b: 1 }))),
+      quick,
+    );
+    await pis.destroy();
+  } catch (err) {
+    console.error("piscina skipped:", (err as Error).message);
+  }
+  rows.push({
+    group: "executor",
+    workload: `ThreadPoolExecutor.submit tiny task (${WORKERS} workers)`,
+    unit: "tasks/s",
+    conc: concThreads,
+    peers: { "raw Bun Worker echo": rawWorker, tinypool, piscina: piscinaRate },
+  });
+
+  const ipc = rawIpcEcho(pn);
+  const rawIpc = await throughput("raw IPC", pn, ipc.run, quick);
+  ipc.close();
+  const procs = new ProcessPoolExecutor({ module: taskModule, maxWorkers: WORKERS });
+  await submitAll(procs, 1000);
+  const concProcs = await throughput("conc processes", pn, () => submitAll(procs, pn), quick);
+  await procs.shutdown();
+  rows.push({
+    group: "executor",
+    workload: `ProcessPoolExecutor.submit tiny task (${WORKERS} workers)`,
+    unit: "tasks/s",
+    conc: concProcs,
+    peers: { "raw Bun.spawn IPC echo": rawIpc },
+  });
+  return rows;
+}

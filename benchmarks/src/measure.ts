@@ -1,0 +1,32 @@
+/** Runs a throughput workload under tinybench and reports operations per second. */
+import { Bench } from "tinybench";
+
+export interface Row {
+  group: string;
+  workload: string;
+  unit: string;
+  conc: number | null;
+  peers: Record<string, number | null>;
+  note?: string;
+}
+
+/** ops/s of `run` (which performs `ops` operations), as the mean over tinybench iterations. */
+export async function throughput(
+  name: string,
+  ops: number,
+  run: () => Promise<unknown>,
+  quick: boolean,
+): Promise<number> {
+  const bench = new Bench({ iterations: quick ? 3 : 8, time: 0, warmupIterations: 1, warmupTime: 0 });
+  bench.add(name, run);
+  await bench.run();
+  const task = bench.tasks[0];
+  const mean = task?.result && "latency" in task.result ? task.result.latency.mean : Number.NaN;
+  return ops / (mean / 1000);
+}
+
+export function fmt(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return "skipped";
+  if (n >= 1000) return `${Math.round(n).toLocaleString("en-US")}`;
+  return n.toFixed(2);
+}

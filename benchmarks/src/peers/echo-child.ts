@@ -1,0 +1,2 @@
+// Raw Bun.spawn IPC echo: the transport's limit for process round trips.
+process.on("message", (m) => process.send?.(m));

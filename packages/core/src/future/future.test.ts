@@ -1,0 +1,119 @@
+import { describe, expect, spyOn, test } from "bun:test";
+import { CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
+import { Future } from "./future.ts";
+
+describe("Future", () => {
+  test("starts PENDING and moves to RUNNING then FINISHED", async () => {
+    const f = new Future<number>();
+    expect(f.state).toBe("PENDING");
+    expect(f.done()).toBe(false);
+    expect(f.setRunningOrNotifyCancel()).toBe(true);
+    expect(f.running()).toBe(true);
+    expect(f.cancel()).toBe(false);
+    f.setResult(5);
+    expect(f.state).toBe("FINISHED");
+    expect(await f.result()).toBe(5);
+    expect(await f.exception()).toBeUndefined();
+  });
+
+  test("cancel works only while PENDING and is idempotent", async () => {
+    const f = new Future();
+    expect(f.cancel()).toBe(true);
+    expect(f.cancel()).toBe(true);
+    expect(f.cancelled()).toBe(true);
+    expect(f.done()).toBe(true);
+    expect(f.setRunningOrNotifyCancel()).toBe(false);
+    expect(f.result()).rejects.toBeInstanceOf(CancelledError);
+    expect(f.exception()).rejects.toBeInstanceOf(CancelledError);
+    const done = new Future();
+    done.setResult(1);
+    expect(done.cancel()).toBe(false);
+  });
+
+  test("exception() returns the error and result() rejects with it", async () => {
+    const f = new Future();
+    const err = new RangeError("nope");
+    f.setException(err);
+    expect(await f.exception()).toBe(err);
+    expect(f.result()).rejects.toBe(err);
+  });
+
+  test("setting a result or exception twice throws InvalidStateError", () => {
+    const f = new Future();
+    f.setResult(1);
+    expect(() => f.setResult(2)).toThrow(InvalidStateError);
+    expect(() => f.setException(new Error())).toThrow(InvalidStateError);
+    const c = new Future();
+    c.cancel();
+    expect(() => c.setResult(1)).toThrow(InvalidStateError);
+  });
+
+  test("result(timeout) rejects with TimeoutError and does not cancel", async () => {
+    const f = new Future<string>();
+    await expect(f.result(10)).rejects.toBeInstanceOf(TimeoutError);
+    await expect(f.exception(0)).rejects.toBeInstanceOf(TimeoutError);
+    expect(f.state).toBe("PENDING");
+    f.setResult("late");
+    expect(await f.result(10)).toBe("late");
+  });
+
+  test("a huge timeout means wait, not fire at once", async () => {
+    const f = new Future<number>();
+    const p = f.result(Number.POSITIVE_INFINITY);
+    setTimeout(() => f.setResult(1), 5);
+    expect(await p).toBe(1);
+  });
+
+  test("bad timeouts are refused", () => {
+    const f = new Future();
+    expect(f.result(-1)).rejects.toBeInstanceOf(RangeError);
+    expect(f.result("1" as unknown as number)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  test("done callbacks run once on completion, at once when already done", () => {
+    const f = new Future<number>();
+    const seen: string[] = [];
+    f.addDoneCallback((x) => seen.push(`a${x.state}`));
+    f.addDoneCallback(() => seen.push("b"));
+    expect(seen).toEqual([]);
+    f.setResult(1);
+    expect(seen).toEqual(["aFINISHED", "b"]);
+    f.addDoneCallback(() => seen.push("c"));
+    expect(seen).toEqual(["aFINISHED", "b", "c"]);
+  });
+
+  test("callbacks run on cancel too", () => {
+    const f = new Future();
+    let called = 0;
+    f.addDoneCallback(() => called++);
+    f.cancel();
+    expect(called).toBe(1);
+  });
+
+  test("a throwing callback is logged and does not stop the others", () => {
+    const spy = spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const f = new Future<number>();
+      let second = false;
+      f.addDoneCallback(() => {
+        throw new Error("bad callback");
+      });
+      f.addDoneCallback(() => {
+        second = true;
+      });
+      f.setResult(1);
+      expect(second).toBe(true);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test("is deliberately not thenable", async () => {
+    const f = new Future<number>();
+    f.setResult(3);
+    expect("then" in f).toBe(false);
+    const awaited = await (async () => f)();
+    expect(awaited).toBe(f);
+  });
+});
