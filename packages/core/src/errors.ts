@@ -92,3 +92,37 @@ export class RemoteError extends Error {
     this.name = remoteName;
   }
 }
+
+/** spawn(): a process's function threw. `cause` is the original error. */
+export class ProcessRaisedError extends Error {
+  override name = "ProcessRaisedError";
+  readonly errorIndex: number;
+  readonly errorPid: number | undefined;
+  constructor(errorIndex: number, errorPid: number | undefined, cause: unknown) {
+    const stack = cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : String(cause);
+    super(`\n\n-- Process ${errorIndex} terminated with the following error:\n${stack}`, { cause });
+    this.errorIndex = errorIndex;
+    this.errorPid = errorPid;
+  }
+}
+
+/** spawn(): a process exited with a non-zero code or was killed by a signal. */
+export class ProcessExitedError extends Error {
+  override name = "ProcessExitedError";
+  readonly errorIndex: number;
+  readonly errorPid: number | undefined;
+  readonly exitCode: number;
+  /** Signal name such as "SIGKILL" when killed, else null. */
+  readonly signalName: string | null;
+  constructor(errorIndex: number, errorPid: number | undefined, exitCode: number, signalName: string | null) {
+    super(
+      signalName
+        ? `process ${errorIndex} terminated with signal ${signalName}`
+        : `process ${errorIndex} terminated with exit code ${exitCode}`,
+    );
+    this.errorIndex = errorIndex;
+    this.errorPid = errorPid;
+    this.exitCode = exitCode;
+    this.signalName = signalName;
+  }
+}

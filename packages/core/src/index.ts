@@ -18,6 +18,17 @@ export { ProcessPoolExecutor } from "./executor/process-pool.ts";
 export { ThreadPoolExecutor, type ThreadPoolOptions } from "./executor/thread-pool.ts";
 /** `new Future()`; `await fut.result(timeoutMs)`. */
 export { Future, type FutureState } from "./future/future.ts";
+/** `const r = pool.applyAsync(fn, args); await r.get()` */
+export { type AsyncCallbacks, AsyncResult } from "./mp/async-result.ts";
+export type { ProcessOptions } from "./mp/base-process.ts";
+/** `await using pool = new Pool({ processes: 4 }); await pool.map(square, items)` */
+export { Pool, type PoolOptions, ThreadPool } from "./mp/pool.ts";
+/** `new Process({ target, args }).start(); await p.join()` */
+export { Process } from "./mp/process.ts";
+/** `await spawn(fn, { args, nprocs: 4 })` — fn(rank, ...args) */
+export { currentProcess, ProcessContext, type SpawnOptions, spawn } from "./mp/spawn.ts";
+/** `new Thread({ target, args }).start()` */
+export { Thread } from "./mp/thread.ts";
 /** `for await (const f of asCompleted(futures, { timeout })) ...` */
 export { asCompleted } from "./waiting/as-completed.ts";
 /** `await wait(futures, { returnWhen: FIRST_COMPLETED })` */

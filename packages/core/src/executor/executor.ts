@@ -2,16 +2,15 @@
  * The public executor API shared by ThreadPoolExecutor and ProcessPoolExecutor
  * (Python's concurrent.futures.Executor, in TypeScript's idiom).
  */
-import { fileURLToPath } from "node:url";
 import { type BrokenExecutorError, CancelledError, ExecutorShutdownError, TimeoutError } from "../errors.ts";
 import type { Future } from "../future/future.ts";
 import { validateTimeout } from "../future/future.ts";
-import type { ErrorClassResolver } from "../transport/error-codec.ts";
 import { TASK_CHUNK, TASK_PLAIN } from "../transport/protocol.ts";
 import type { Transport } from "../transport/transport.ts";
 import { Engine } from "./engine.ts";
 import { FnRegistry } from "./fn-registry.ts";
 import { type MapOptions, mapChunks, splitMapArgs, zipArgs } from "./map.ts";
+import { ModuleExports } from "./module-exports.ts";
 import { normalizeModule, validateArgs, validateInt, validateTaskFn } from "./options.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: task functions take and return anything
@@ -55,11 +54,23 @@ export interface EngineSetup {
   makeBroken: (message: string, cause?: unknown) => BrokenExecutorError;
 }
 
+/** @internal what Pool needs beyond the public executor API. */
+export interface ExecutorInternals {
+  /** Submits one chunk of argument tuples for `fn` (validated once per call). */
+  chunkSubmitter(fn: TaskRef): (tuples: unknown[][]) => Future<unknown>;
+  /** Stops all work with `error` and ends the workers. */
+  terminate(error: Error): Promise<void>;
+}
+const internals = new WeakMap<Executor, ExecutorInternals>();
+
+/** @internal */
+export function internalsOf(ex: Executor): ExecutorInternals {
+  return internals.get(ex) as ExecutorInternals;
+}
+
 export abstract class Executor {
   readonly #engine: Engine;
   readonly #registry: FnRegistry;
-  readonly #moduleUrl: string | null;
-  #exports: Record<string, unknown> | undefined;
   #shutdown: Promise<void> | undefined;
   #closed = false;
   /** Most workers this executor runs at once. */
@@ -77,29 +88,31 @@ export abstract class Executor {
       throw new TypeError(`initargs cannot be sent to a worker (${(err as Error).message}).`, { cause: err });
     }
     this.maxWorkers = maxWorkers ?? setup.defaultWorkers;
-    this.#moduleUrl = normalizeModule(module);
-    this.#loadExports();
-    this.#registry = new FnRegistry(this.#moduleUrl, () => this.#exports);
-    const resolveErrorClass: ErrorClassResolver = (name) => {
-      const value = this.#exports && Object.hasOwn(this.#exports, name) ? this.#exports[name] : undefined;
-      return typeof value === "function" && value.prototype instanceof Error
-        ? (value as new (
-            ...args: never[]
-          ) => Error)
-        : undefined;
-    };
+    const moduleUrl = normalizeModule(module);
+    const exports = new ModuleExports(moduleUrl);
+    this.#registry = new FnRegistry(moduleUrl, () => exports.now);
     const initId = initializer === undefined ? null : this.#registry.idOf(initializer);
     this.#engine = new Engine({
       transport: setup.transport,
       maxWorkers: this.maxWorkers,
-      moduleUrl: this.#moduleUrl,
+      moduleUrl,
       initializer: initId === null ? null : (this.#registry.defs[initId] ?? null),
       initargs,
       maxTasksPerChild: maxTasksPerChild ?? null,
       concurrency: setup.concurrency,
       makeBroken: setup.makeBroken,
-      resolveErrorClass,
+      resolveErrorClass: exports.resolveErrorClass,
       registry: this.#registry,
+    });
+    internals.set(this, {
+      chunkSubmitter: (fn) => {
+        const fnId = this.#prepare(fn, []);
+        return (tuples) => {
+          if (this.#closed) throw new ExecutorShutdownError();
+          return this.#engine.submit(fnId, TASK_CHUNK, tuples);
+        };
+      },
+      terminate: (error) => this.#terminateNow(error),
     });
   }
 
@@ -214,12 +227,12 @@ export abstract class Executor {
     return this.#engine.queued;
   }
 
-  /** @internal stop everything now (Pool.terminate). */
-  protected terminateNow(error: Error): Promise<void> {
+  #terminateNow(error: Error): Promise<void> {
     this.#closed = true;
     this.#engine.stopAll(error);
-    this.#shutdown ??= this.#engine.terminate();
-    return this.#engine.terminate();
+    const done = this.#engine.terminate();
+    this.#shutdown ??= done;
+    return done;
   }
 
   #prepare(fn: TaskRef, args: unknown[]): number {
@@ -228,21 +241,5 @@ export abstract class Executor {
     validateTaskFn(fn);
     validateArgs(args);
     return this.#registry.idOf(fn);
-  }
-
-  /** Loads the task module here too (never awaited) to check names at the call site and rebuild error classes. */
-  #loadExports(): void {
-    const url = this.#moduleUrl;
-    if (url === null || !url.startsWith("file:")) return;
-    // Importing the running main script from itself hangs while its top-level await is pending.
-    if (fileURLToPath(url) === Bun.main) return;
-    import(url).then(
-      (ns: Record<string, unknown>) => {
-        this.#exports = ns;
-      },
-      () => {
-        // The worker reports a module that fails to load, with its error.
-      },
-    );
   }
 }

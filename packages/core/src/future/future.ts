@@ -19,7 +19,8 @@ export class Future<T = unknown> {
   #error: unknown;
   #failed = false;
   #cancelError: unknown;
-  #callbacks: Callback<T>[] | undefined;
+  // Stored without T so that Future<number> stays assignable to Future<unknown>.
+  #callbacks: ((future: never) => void)[] | undefined;
   #waiters: (() => void)[] | undefined;
 
   /** "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED". */
@@ -136,7 +137,7 @@ export class Future<T = unknown> {
     if (waiters) for (const w of waiters) w();
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
-    if (callbacks) for (const cb of callbacks) this.#invoke(cb);
+    if (callbacks) for (const cb of callbacks) this.#invoke(cb as Callback<T>);
   }
 
   #invoke(fn: Callback<T>): void {

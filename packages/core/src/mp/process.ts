@@ -1,0 +1,50 @@
+import { constants } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { TargetReport, TargetStart } from "../entry/target-entry.ts";
+import { BaseProcess, type ProcessOptions, type Runner } from "./base-process.ts";
+
+const ENTRY = fileURLToPath(new URL("../entry/target-entry.ts", import.meta.url));
+
+/**
+ * A child process running one function, like multiprocessing.Process.
+ * @example
+ * const p = new Process({ target: cpuTask, args: [1], module: import.meta.url }).start();
+ * await p.join(); console.log(p.exitCode);
+ */
+export class Process extends BaseProcess {
+  constructor(options: ProcessOptions) {
+    super(options, "Process");
+  }
+
+  protected launch(start: TargetStart): Runner {
+    const runner: Runner = {
+      pid: undefined,
+      threadId: undefined,
+      reported: undefined,
+      exited: Promise.resolve(0),
+      stop: () => {},
+      unref: () => {},
+    };
+    const proc = Bun.spawn({
+      cmd: [process.execPath, ENTRY],
+      env: { ...process.env },
+      stdio: ["ignore", "inherit", "inherit"],
+      serialization: "advanced",
+      ipc(message: TargetReport) {
+        runner.reported = message;
+        proc.send("ack");
+      },
+    });
+    proc.send(start);
+    return Object.assign(runner, {
+      pid: proc.pid,
+      exited: proc.exited.then(() =>
+        proc.signalCode
+          ? -(constants.signals[proc.signalCode as keyof typeof constants.signals] ?? 1)
+          : (proc.exitCode ?? 1),
+      ),
+      stop: (signal: "SIGTERM" | "SIGKILL") => proc.kill(signal),
+      unref: () => proc.unref(),
+    });
+  }
+}
