@@ -1,0 +1,51 @@
+/** Python-style args (string or list, shell, executable, env, cwd) into what Bun.spawn runs. */
+import { statSync } from "node:fs";
+import { CwdNotFoundError } from "../errors.ts";
+
+export interface CommandOptions {
+  cwd?: string | undefined;
+  /** Replaces the environment (like Python). Without it the child gets the current process.env. */
+  env?: Record<string, string | undefined> | undefined;
+  /** Run through /bin/sh -c. */
+  shell?: boolean | undefined;
+  /** Program to run instead of args[0] (which stays the child's argv[0]). */
+  executable?: string | undefined;
+}
+
+export interface Command {
+  cmd: string[];
+  argv0: string | undefined;
+  env: Record<string, string | undefined>;
+  cwd: string | undefined;
+}
+
+export function normalizeCommand(args: string | readonly string[], options: CommandOptions): Command {
+  let list: string[];
+  if (typeof args === "string") list = [args];
+  else if (Array.isArray(args) && args.every((a) => typeof a === "string")) list = [...args];
+  else throw new TypeError("args must be a string or an array of strings.");
+  if (list.length === 0 || list[0] === "") throw new TypeError("args must name a program to run.");
+  if (list.some((a) => a.includes("\0"))) throw new TypeError("args must not contain NUL bytes.");
+  if (options.shell) list = ["/bin/sh", "-c", ...list];
+  let argv0: string | undefined;
+  if (options.executable !== undefined) {
+    argv0 = list[0];
+    list[0] = options.executable;
+  }
+  const { cwd } = options;
+  if (cwd !== undefined) checkCwd(cwd);
+  // Bun passes its start-up environment when env is absent; Python passes the current one.
+  const env = options.env ?? { ...process.env };
+  return { cmd: list, argv0, env, cwd };
+}
+
+/** Bun reports a missing cwd as a missing executable: check it ourselves. */
+export function checkCwd(cwd: string): void {
+  let ok = false;
+  try {
+    ok = statSync(cwd).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new CwdNotFoundError(cwd);
+}

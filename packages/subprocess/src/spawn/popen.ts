@@ -1,0 +1,203 @@
+/** Python's subprocess.Popen on Bun.spawn. */
+import type { Subprocess } from "bun";
+import { type CommandOptions, checkCwd, normalizeCommand } from "../arguments/normalize.ts";
+import { ExecutableNotFoundError, type Output, TimeoutExpired } from "../errors.ts";
+import { InputStream } from "../stdio/input-stream.ts";
+import type { OutputStream } from "../stdio/output-stream.ts";
+import { closeParentEnds, releaseChildEnds, resolveStdio, type StdioOption } from "../stdio/resolve-stdio.ts";
+import { killGroup, type SignalName, signalNumber, toReturncode } from "../terminate/signals.ts";
+import { guardGroup } from "../terminate/watchdog.ts";
+
+export interface PopenOptions extends CommandOptions {
+  stdin?: StdioOption;
+  stdout?: StdioOption;
+  stderr?: StdioOption;
+  /** Text mode: decode output (UTF-8 unless `encoding`), \r\n → \n, iterate lines. */
+  text?: boolean | undefined;
+  /** Text encoding; giving one turns on text mode, as in Python. */
+  encoding?: string | undefined;
+  /** Run the child in a new session (setsid): its own process group. */
+  startNewSession?: boolean | undefined;
+}
+
+/** @internal options only run() uses. */
+export interface InternalPopenOptions extends PopenOptions {
+  /** Kill the child's group if this process dies. */
+  guardSession?: boolean;
+}
+
+function validateTimeout(timeout: unknown): asserts timeout is number | undefined {
+  if (timeout === undefined) return;
+  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+    throw new TypeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}.`);
+  }
+}
+
+/**
+ * A running child process.
+ * @example
+ * await using p = new Popen(["ls", "-l"], { stdout: PIPE, text: true });
+ * const [out] = await p.communicate();
+ */
+export class Popen implements AsyncDisposable {
+  readonly args: string | readonly string[];
+  readonly pid: number;
+  readonly stdin: InputStream | null;
+  readonly stdout: OutputStream | null;
+  readonly stderr: OutputStream | null;
+  readonly textMode: boolean;
+  readonly #proc: Subprocess;
+  readonly #session: boolean;
+  readonly #exited: Promise<number>;
+  #returncode: number | null = null;
+  #input: Promise<void> | undefined;
+  #unguard: (() => void) | undefined;
+
+  constructor(args: string | readonly string[], options: PopenOptions = {}) {
+    this.args = args;
+    const opts = options as InternalPopenOptions;
+    const command = normalizeCommand(args, opts);
+    this.textMode = Boolean(opts.text || opts.encoding);
+    const io = resolveStdio(opts, { text: this.textMode, encoding: opts.encoding ?? "utf-8" });
+    let proc: Subprocess;
+    try {
+      proc = Bun.spawn({
+        cmd: command.cmd,
+        ...(command.argv0 !== undefined ? { argv0: command.argv0 } : {}),
+        env: command.env,
+        ...(command.cwd !== undefined ? { cwd: command.cwd } : {}),
+        stdio: io.stdio,
+        detached: Boolean(opts.startNewSession),
+      });
+    } catch (err) {
+      releaseChildEnds(io);
+      closeParentEnds(io);
+      const code = (err as { code?: string }).code;
+      if (code === "ENOENT" || code === "EACCES") {
+        // Bun blames the program when the cwd vanished: look again.
+        if (command.cwd !== undefined) checkCwd(command.cwd);
+        throw new ExecutableNotFoundError(command.cmd[0] as string, code, { cause: err });
+      }
+      throw err;
+    }
+    releaseChildEnds(io);
+    this.#proc = proc;
+    this.pid = proc.pid;
+    this.#session = Boolean(opts.startNewSession);
+    if (this.#session && opts.guardSession) this.#unguard = guardGroup(proc.pid);
+    this.stdin = io.stdio[0] === "pipe" ? new InputStream(proc.stdin as import("bun").FileSink) : null;
+    this.stdout = io.stdout;
+    this.stderr = io.stderr;
+    this.#exited = proc.exited.then(() => {
+      this.#returncode = toReturncode(proc.exitCode, (proc.signalCode as string | null) ?? null) ?? 0;
+      this.#unguard?.();
+      return this.#returncode;
+    });
+  }
+
+  /** null while running; the exit code, or -N after signal N. */
+  get returncode(): number | null {
+    return this.#returncode;
+  }
+
+  /** Returns returncode (null while running) without waiting. */
+  poll(): number | null {
+    if (this.#returncode === null && (this.#proc.exitCode !== null || this.#proc.signalCode !== null)) {
+      this.#returncode = toReturncode(this.#proc.exitCode, (this.#proc.signalCode as string | null) ?? null);
+    }
+    return this.#returncode;
+  }
+
+  /** Waits for the child to end; TimeoutExpired after `timeoutMs` (the child keeps running). Does not read pipes. */
+  async wait(timeoutMs?: number): Promise<number> {
+    validateTimeout(timeoutMs);
+    if (timeoutMs === undefined) return this.#exited;
+    return this.#within(this.#exited, timeoutMs);
+  }
+
+  /**
+   * Sends `input`, closes stdin, reads stdout and stderr concurrently to EOF and waits for the
+   * child. On TimeoutExpired the child lives on; a later call returns all output.
+   */
+  async communicate(
+    options: { input?: string | Uint8Array | undefined; timeout?: number | undefined } = {},
+  ): Promise<[Output, Output]> {
+    const { input, timeout } = options;
+    validateTimeout(timeout);
+    if (input !== undefined && !this.stdin) throw new TypeError("communicate({ input }) needs stdin: PIPE.");
+    this.#input ??= this.#sendInput(input);
+    const all = Promise.all([this.#input, this.stdout?.drain(), this.stderr?.drain(), this.#exited]);
+    if (timeout === undefined) await all;
+    else await this.#within(all, timeout);
+    return [this.stdout?.collected() ?? null, this.stderr?.collected() ?? null];
+  }
+
+  /** Sends a signal (name or number) to the child, if it still runs. */
+  sendSignal(sig: SignalName | number): void {
+    if (this.poll() !== null) return;
+    this.#proc.kill(signalNumber(sig));
+  }
+
+  /** SIGTERM. */
+  terminate(): void {
+    this.sendSignal("SIGTERM");
+  }
+
+  /** SIGKILL. */
+  kill(): void {
+    this.sendSignal("SIGKILL");
+  }
+
+  /** @internal kill the child, and its whole group when it has its own session. */
+  killTree(): void {
+    if (this.#session) killGroup(this.pid, "SIGKILL");
+    this.kill();
+  }
+
+  /** @internal resolves with the return code. */
+  get exited(): Promise<number> {
+    return this.#exited;
+  }
+
+  /** Kills (if running) and reaps the child, and closes its pipes. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.kill();
+    await this.#exited;
+    await this.stdin?.end();
+    this.stdout?.close();
+    this.stderr?.close();
+  }
+
+  async #sendInput(input: string | Uint8Array | undefined): Promise<void> {
+    if (!this.stdin) return;
+    try {
+      if (input !== undefined && input.length > 0) await this.stdin.write(input);
+    } catch {
+      // EPIPE: the child exited without reading all input, as Python ignores it.
+    }
+    await this.stdin.end();
+  }
+
+  async #within<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TimeoutExpired(
+              this.args,
+              timeoutMs,
+              this.stdout?.collected() ?? null,
+              this.stderr?.collected() ?? null,
+            ),
+          ),
+        Math.min(timeoutMs, 2 ** 31 - 1),
+      );
+    });
+    try {
+      return await Promise.race([work, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
