@@ -135,6 +135,18 @@ describe("Popen", () => {
     expect(await p.communicate()).toEqual(["1\n2\n3\n", null]);
   });
 
+  test("stdout to a file with stderr: STDOUT keeps both in one file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "conc-sp-"));
+    try {
+      const log = join(dir, "out.txt");
+      const p = popen(["sh", "-c", "echo a; echo b >&2; echo c"], { stdout: Bun.file(log), stderr: STDOUT });
+      expect(await p.wait()).toBe(0);
+      expect(readFileSync(log, "utf8")).toBe("a\nb\nc\n");
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   test("DEVNULL discards", async () => {
     const p = popen(["sh", "-c", "echo hidden; cat"], { stdin: DEVNULL, stdout: DEVNULL });
     expect(await p.communicate()).toEqual([null, null]);
@@ -273,7 +285,7 @@ describe("run and friends", () => {
 
   test("timeout kills the child and keeps partial output", async () => {
     const start = performance.now();
-    const err = await run(["sh", "-c", "echo partial; sleep 10"], {
+    const err = await run(["sh", "-c", "echo partial; exec sleep 10"], {
       timeout: 200,
       captureOutput: true,
       text: true,
@@ -325,7 +337,7 @@ describe("run and friends", () => {
     expect(alive(grandchild)).toBe(true);
     parent.kill("SIGKILL");
     await parent.exited;
-    for (let i = 0; i < 250 && alive(grandchild); i++) await Bun.sleep(20);
+    for (let i = 0; i < 150 && alive(grandchild); i++) await Bun.sleep(20);
     expect(alive(grandchild)).toBe(false);
   });
 

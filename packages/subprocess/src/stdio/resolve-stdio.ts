@@ -1,4 +1,6 @@
 /** Turns Python-style stdio options into what Bun.spawn takes, with our own pipes for PIPE and STDOUT. */
+
+import { openSync } from "node:fs";
 import type { BunFile } from "bun";
 import { DEVNULL, PIPE, STDOUT } from "../constants.ts";
 import { closeFd, osPipe } from "./os-pipe.ts";
@@ -71,7 +73,13 @@ export function resolveStdio(
     childEnds.push(w);
     return [w, new OutputStream(r, text)];
   };
-  const [out, stdout] = open("stdout");
+  let [out, stdout] = open("stdout");
+  if (options.stderr === STDOUT && out instanceof Blob) {
+    // Two opens of one file would overwrite each other: share one descriptor, as dup2 does.
+    const fd = openSync((out as BunFile).name ?? "", "w");
+    childEnds.push(fd);
+    out = fd;
+  }
   let err: BunStdio;
   let stderr: OutputStream | null = null;
   if (options.stderr === STDOUT) {

@@ -1,22 +1,10 @@
-// Watchdog child: reads "+pgid" / "-pgid" lines on stdin. When stdin ends (the parent exited or
-// was killed), it kills every group still registered, so timed runs never outlive their parent.
-const groups = new Set<number>();
-let rest = "";
-for await (const chunk of Bun.stdin.stream()) {
-  rest += new TextDecoder().decode(chunk);
-  let nl = rest.indexOf("\n");
-  while (nl >= 0) {
-    const line = rest.slice(0, nl);
-    rest = rest.slice(nl + 1);
-    const id = Number(line.slice(1));
-    if (Number.isInteger(id) && id > 0) {
-      if (line[0] === "+") groups.add(id);
-      else groups.delete(id);
-    }
-    nl = rest.indexOf("\n");
-  }
+// Watchdog child: argv[2] is a process group id. When stdin ends (the parent exited or was
+// killed, even by SIGKILL), it kills that group, so a timed run never outlives its parent.
+const pgid = Number(process.argv[2]);
+for await (const _ of Bun.stdin.stream()) {
+  // The parent never writes: we only wait for EOF.
 }
-for (const pgid of groups) {
+if (Number.isInteger(pgid) && pgid > 1) {
   try {
     process.kill(-pgid, "SIGKILL");
   } catch {
@@ -24,5 +12,4 @@ for (const pgid of groups) {
   }
 }
 process.exit(0);
-
 export {};

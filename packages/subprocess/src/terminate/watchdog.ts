@@ -1,30 +1,20 @@
 /**
- * One watchdog process per parent guards the process groups of timed runs: if this process
- * dies (even by SIGKILL), the watchdog sees its stdin close and kills those groups.
+ * Guards the process group of a timed run: a small watchdog child holds the read end of a pipe
+ * whose write end only this process has. If this process dies (even by SIGKILL), the pipe
+ * closes and the watchdog kills the group. The group id travels in argv, so nothing is lost
+ * when the parent dies before the watchdog has started.
  */
-
 import { fileURLToPath } from "node:url";
-import type { FileSink, Subprocess } from "bun";
 
 const ENTRY = fileURLToPath(new URL("./watchdog-entry.ts", import.meta.url));
-let dog: Subprocess<"pipe", "ignore", "inherit"> | undefined;
 
-function sink(): FileSink {
-  if (!dog || dog.exitCode !== null) {
-    dog = Bun.spawn([process.execPath, ENTRY], { stdin: "pipe", stdout: "ignore", stderr: "inherit" });
-    dog.unref();
-    (dog.stdin as FileSink & { unref?: () => void }).unref?.();
-  }
-  return dog.stdin;
-}
-
-/** Registers a process group; returns the function that unregisters it. */
+/** Starts guarding `pgid`; returns the function that stops guarding (call it once the group is gone). */
 export function guardGroup(pgid: number): () => void {
-  const s = sink();
-  s.write(`+${pgid}\n`);
-  s.flush();
-  return () => {
-    s.write(`-${pgid}\n`);
-    s.flush();
-  };
+  const dog = Bun.spawn([process.execPath, ENTRY, String(pgid)], {
+    stdin: "pipe",
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  dog.unref();
+  return () => dog.kill("SIGKILL");
 }

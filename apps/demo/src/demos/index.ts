@@ -1,0 +1,27 @@
+import type { Demo } from "../demo.ts";
+import { callCheck } from "./call-check.ts";
+import { deadlock } from "./deadlock.ts";
+import { executorMap } from "./executor-map.ts";
+import { executorSubmit } from "./executor-submit.ts";
+import { pipeline } from "./pipeline.ts";
+import { pool } from "./pool.ts";
+import { popenDemo } from "./popen.ts";
+import { processControl } from "./process-control.ts";
+import { processes } from "./processes.ts";
+import { spawnDemo } from "./spawn.ts";
+import { threads } from "./threads.ts";
+
+/** Every program of the tutorial, in its order. */
+export const demos: Demo[] = [
+  threads,
+  processes,
+  executorMap,
+  executorSubmit,
+  spawnDemo,
+  popenDemo,
+  pipeline,
+  processControl,
+  deadlock,
+  callCheck,
+  pool,
+];
