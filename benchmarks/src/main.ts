@@ -2,11 +2,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform } from "node:os";
 import { benchExecutors } from "./executors.ts";
+import { benchPool } from "./pool.ts";
+import { benchSubprocess } from "./subprocess.ts";
 import { fmt, type Row } from "./measure.ts";
 
 const quick = process.argv.includes("--quick");
 const rows: Row[] = [];
 rows.push(...(await benchExecutors(quick)));
+rows.push(...(await benchPool(quick)));
+rows.push(...(await benchSubprocess(quick)));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${platform()} ${arch()}, Bun ${Bun.version}`;
 const lines = [

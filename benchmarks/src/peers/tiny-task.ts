@@ -11,3 +11,6 @@ export function cpuTask(n: number): number {
   for (let i = 0; i < n; i++) s += i * i;
   return s;
 }
+export function square(x: number): number {
+  return x * x;
+}

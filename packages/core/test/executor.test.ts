@@ -186,6 +186,30 @@ for (const kind of kinds) {
       expect(await collect(ex.map(tasks.square, []))).toEqual([]);
     });
 
+    test("bulk map keeps exact values, JSON-safe or not", async () => {
+      const ex = kind.make({ maxWorkers: 2 });
+      const plain = Array.from({ length: 500 }, (_, i) => ({ i, s: `x${i}` }));
+      const exotic = Array.from({ length: 500 }, (_, i) =>
+        i % 5 === 0
+          ? -0
+          : i % 5 === 1
+            ? BigInt(i)
+            : i % 5 === 2
+              ? new Date(i)
+              : i % 5 === 3
+                ? Number.NaN
+                : undefined,
+      );
+      expect(await collect(ex.map(tasks.identity, plain, { chunksize: 250 }))).toEqual(plain);
+      const back = await collect(ex.map(tasks.identity, exotic, { chunksize: 250 }));
+      expect(back).toEqual(exotic);
+      expect(Object.is(back[0], -0)).toBe(true);
+      expect(typeof back[1]).toBe("bigint");
+      expect(back[2]).toBeInstanceOf(Date);
+      expect(back[3]).toBeNaN();
+      expect(4 in back).toBe(true);
+    });
+
     test("map re-raises a task's error at its position", async () => {
       const ex = kind.make();
       for (const chunksize of [1, 3]) {

@@ -1,4 +1,5 @@
 /** Entry of a process worker (Bun.spawn child with IPC). */
+import { packWorker, unpackParent } from "../transport/bulk-json.ts";
 import type { ParentMessage, WorkerMessage } from "../transport/protocol.ts";
 import { interceptExit, WorkerRuntime } from "./runtime.ts";
 
@@ -8,11 +9,11 @@ if (!send) {
   process.exit(2);
 }
 const runtime = new WorkerRuntime((msg: WorkerMessage) => {
-  send(msg);
+  send(packWorker(msg));
 });
 interceptExit(runtime);
 process.on("message", (msg: ParentMessage) => {
-  void runtime.handle(msg);
+  void runtime.handle(unpackParent(msg));
 });
 // The parent going away ends this worker (Bun closes IPC children with their parent).
 process.on("disconnect", () => process.exit(0));

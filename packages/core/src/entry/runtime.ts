@@ -20,6 +20,7 @@ import {
   ST_OK,
   ST_SKIPPED,
   TASK_CHUNK,
+  TASK_PLAIN,
   type WorkerMessage,
 } from "../transport/protocol.ts";
 import { explainCapture, resolveDef, type TaskFn } from "./resolve-function.ts";
@@ -152,7 +153,7 @@ export class WorkerRuntime {
     this.#current = seq;
     let value: unknown;
     try {
-      value = flags === TASK_CHUNK ? this.#runChunk(fn, args as unknown[][], 0, []) : fn(...args);
+      value = flags === TASK_PLAIN ? fn(...args) : this.#runChunk(fn, args, flags === TASK_CHUNK, 0, []);
     } catch (err) {
       this.#current = -1;
       this.#fail(seq, err, bySource);
@@ -171,12 +172,12 @@ export class WorkerRuntime {
     this.#out.push(seq, ST_OK, value);
   }
 
-  /** Runs a chunk; switches to async only when an item returns a promise. */
-  #runChunk(fn: TaskFn, items: unknown[][], from: number, results: unknown[]): unknown {
+  /** Runs a chunk (tuples are spread); switches to async only when an item returns a promise. */
+  #runChunk(fn: TaskFn, items: unknown[], spread: boolean, from: number, results: unknown[]): unknown {
     for (let i = from; i < items.length; i++) {
       let v: unknown;
       try {
-        v = fn(...(items[i] as unknown[]));
+        v = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
       } catch (err) {
         throw new ChunkFailure(results, err);
       }
@@ -184,7 +185,7 @@ export class WorkerRuntime {
         return v.then(
           (resolved) => {
             results.push(resolved);
-            return this.#runChunk(fn, items, i + 1, results);
+            return this.#runChunk(fn, items, spread, i + 1, results);
           },
           (err) => {
             throw err instanceof ChunkFailure ? err : new ChunkFailure(results, err);

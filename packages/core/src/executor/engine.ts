@@ -196,12 +196,14 @@ export class Engine implements TaskOwner {
       this.#fill(w, c - w.inflight.size);
     }
     if (this.#starting > 0 || eligible.length === 0) return;
+    const backlog = this.#queue.length - this.#head;
+    // With at least two tasks per worker waiting, every worker stays busy anyway: keep one more
+    // queued inside each so none idles for a round trip between long tasks (bulk map chunks).
+    const depthFloor = backlog >= 2 * eligible.length ? 2 : 1;
     for (let round = 0; round < 2 && this.#head < this.#queue.length; round++) {
-      const share =
-        round === 0
-          ? Math.ceil((this.#queue.length - this.#head) / eligible.length)
-          : Number.MAX_SAFE_INTEGER;
-      for (const w of eligible) this.#fill(w, Math.min(share, w.depth * c - w.inflight.size));
+      const share = round === 0 ? Math.ceil(backlog / eligible.length) : Number.MAX_SAFE_INTEGER;
+      for (const w of eligible)
+        this.#fill(w, Math.min(share, Math.max(w.depth, depthFloor) * c - w.inflight.size));
     }
   }
 
@@ -370,6 +372,7 @@ export class Engine implements TaskOwner {
     }
     const info = { exitCode, signal, pid: w.handle.pid };
     for (const task of held) {
+      if (task.done()) continue;
       task.setException(
         new WorkerExitedError(
           info,

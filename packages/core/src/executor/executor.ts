@@ -5,7 +5,7 @@
 import { type BrokenExecutorError, CancelledError, ExecutorShutdownError, TimeoutError } from "../errors.ts";
 import type { Future } from "../future/future.ts";
 import { validateTimeout } from "../future/future.ts";
-import { TASK_CHUNK, TASK_PLAIN } from "../transport/protocol.ts";
+import { TASK_CHUNK, TASK_CHUNK_SINGLE, TASK_PLAIN } from "../transport/protocol.ts";
 import type { Transport } from "../transport/transport.ts";
 import { Engine } from "./engine.ts";
 import { FnRegistry } from "./fn-registry.ts";
@@ -56,8 +56,11 @@ export interface EngineSetup {
 
 /** @internal what Pool needs beyond the public executor API. */
 export interface ExecutorInternals {
-  /** Submits one chunk of argument tuples for `fn` (validated once per call). */
-  chunkSubmitter(fn: TaskRef): (tuples: unknown[][]) => Future<unknown>;
+  /**
+   * Submits chunks for `fn` (validated once per call). Items are argument tuples, or with
+   * `single` one argument each (no tuple per item: bulk maps stay cheap).
+   */
+  chunkSubmitter(fn: TaskRef, single: boolean): (items: unknown[]) => Future<unknown>;
   /** Stops all work with `error` and ends the workers. */
   terminate(error: Error): Promise<void>;
 }
@@ -105,11 +108,12 @@ export abstract class Executor {
       registry: this.#registry,
     });
     internals.set(this, {
-      chunkSubmitter: (fn) => {
+      chunkSubmitter: (fn, single) => {
         const fnId = this.#prepare(fn, []);
-        return (tuples) => {
+        const flags = single ? TASK_CHUNK_SINGLE : TASK_CHUNK;
+        return (items) => {
           if (this.#closed) throw new ExecutorShutdownError();
-          return this.#engine.submit(fnId, TASK_CHUNK, tuples);
+          return this.#engine.submit(fnId, flags, items);
         };
       },
       terminate: (error) => this.#terminateNow(error),
@@ -191,8 +195,9 @@ export abstract class Executor {
   map(fn: TaskRef, ...rest: (Iterable<unknown> | MapOptions)[]): AsyncIterableIterator<unknown>;
   map(fn: TaskRef, ...rest: unknown[]): AsyncIterableIterator<unknown> {
     const { iterables, options } = splitMapArgs(rest);
-    const fnId = this.#prepare(fn, []);
-    return mapChunks((tuples) => this.#engine.submit(fnId, TASK_CHUNK, tuples), zipArgs(iterables), options);
+    const single = iterables.length === 1;
+    const items = single ? (iterables[0] as Iterable<unknown>)[Symbol.iterator]() : zipArgs(iterables);
+    return mapChunks(internalsOf(this).chunkSubmitter(fn, single), items, options);
   }
 
   /**

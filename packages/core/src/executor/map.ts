@@ -56,12 +56,12 @@ export function* zipArgs(iterables: Iterable<unknown>[]): Generator<unknown[]> {
   }
 }
 
-/** Submits one chunk (an array of argument tuples); the future resolves to the array of results. */
-export type SubmitChunk = (tuples: unknown[][]) => Future<unknown>;
+/** Submits one chunk of items; the future resolves to the array of results (or a ChunkFailure). */
+export type SubmitChunk = (items: unknown[]) => Future<unknown>;
 
 export function mapChunks<R>(
   submitChunk: SubmitChunk,
-  tuples: Iterator<unknown[]>,
+  tuples: Iterator<unknown>,
   options: MapOptions,
 ): AsyncIterableIterator<R> {
   const { timeout, chunksize = 1, buffersize } = options;
@@ -75,7 +75,7 @@ export function mapChunks<R>(
 
   const submitNext = (): boolean => {
     if (exhausted) return false;
-    const chunk: unknown[][] = [];
+    const chunk: unknown[] = [];
     while (chunk.length < chunksize) {
       const r = tuples.next();
       if (r.done) {

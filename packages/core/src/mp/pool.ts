@@ -67,12 +67,7 @@ abstract class BasePool {
     chunksize?: number,
     callbacks: AsyncCallbacks<R<F>[]> = {},
   ): AsyncResult<R<F>[]> {
-    return this.#bulk(
-      fn,
-      toTuples(iterable, (x) => [x]),
-      chunksize,
-      callbacks,
-    );
+    return this.#bulk(fn, toItems(iterable), true, chunksize, callbacks);
   }
 
   /** `fn(...tuple)` for each tuple, in order. */
@@ -86,14 +81,14 @@ abstract class BasePool {
     chunksize?: number,
     callbacks: AsyncCallbacks<R<F>[]> = {},
   ): AsyncResult<R<F>[]> {
-    return this.#bulk(fn, toTuples(iterable, asTuple), chunksize, callbacks);
+    return this.#bulk(fn, toItems(iterable).map(asTuple), false, chunksize, callbacks);
   }
 
   /** Lazy ordered map: yields results as they are ready, in order. */
   imap<F extends TaskRef>(fn: F, iterable: Iterable<First<F>>, chunksize = 1): AsyncIterableIterator<R<F>> {
     this.#checkRunning();
     validateInt(chunksize, "chunksize");
-    return mapChunks(internalsOf(this.#ex).chunkSubmitter(fn), lazyTuples(iterable), { chunksize });
+    return mapChunks(internalsOf(this.#ex).chunkSubmitter(fn, true), lazyItems(iterable), { chunksize });
   }
 
   /** Lazy map that yields results in completion order. */
@@ -104,10 +99,12 @@ abstract class BasePool {
   ): AsyncIterableIterator<R<F>> {
     this.#checkRunning();
     validateInt(chunksize, "chunksize");
-    const submit = internalsOf(this.#ex).chunkSubmitter(fn);
+    const submit = internalsOf(this.#ex).chunkSubmitter(fn, true);
     const futures: Future<unknown>[] = [];
-    let chunk: unknown[][] = [];
-    for (const t of lazyTuples(iterable)) {
+    let chunk: unknown[] = [];
+    const it = lazyItems(iterable);
+    for (let r = it.next(); !r.done; r = it.next()) {
+      const t = r.value;
       chunk.push(t);
       if (chunk.length === chunksize) {
         futures.push(submit(chunk));
@@ -154,7 +151,8 @@ abstract class BasePool {
 
   #bulk<T>(
     fn: TaskRef,
-    tuples: unknown[][],
+    items: unknown[],
+    single: boolean,
     chunksize: number | undefined,
     callbacks: AsyncCallbacks<T[]>,
   ): AsyncResult<T[]> {
@@ -163,24 +161,34 @@ abstract class BasePool {
     let size = chunksize;
     if (size === undefined) {
       // CPython: chunksize, extra = divmod(len, workers * 4); if extra: chunksize += 1
-      size = Math.floor(tuples.length / (this.processes * 4));
-      if (tuples.length % (this.processes * 4)) size += 1;
+      size = Math.floor(items.length / (this.processes * 4));
+      if (items.length % (this.processes * 4)) size += 1;
       size = Math.max(1, size);
     }
-    const it = mapChunks<T>(internalsOf(this.#ex).chunkSubmitter(fn), tuples[Symbol.iterator](), {
-      chunksize: size,
-    });
+    const submit = internalsOf(this.#ex).chunkSubmitter(fn, single);
+    const chunks: Future<unknown>[] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(submit(items.slice(i, i + size)));
     const fut = new Future<T[]>();
-    (async () => {
-      const out: T[] = [];
-      for await (const v of it) out.push(v);
-      return out;
-    })().then(
+    // Whole chunks at a time (not an async step per item): a bulk map of a million items stays cheap.
+    collectChunks<T>(chunks).then(
       (v) => fut.setResult(v),
-      (e) => fut.setException(e),
+      (e) => {
+        for (const c of chunks) c.cancel();
+        fut.setException(e);
+      },
     );
     return new AsyncResult(fut, callbacks);
   }
+}
+
+async function collectChunks<T>(chunks: Future<unknown>[]): Promise<T[]> {
+  const parts: T[][] = [];
+  for (const c of chunks) {
+    const v = await c.result();
+    if (v instanceof ChunkFailure) throw v.error;
+    parts.push(v as T[]);
+  }
+  return parts.length === 1 ? (parts[0] as T[]) : ([] as T[]).concat(...parts);
 }
 
 function asTuple(x: unknown): unknown[] {
@@ -188,18 +196,18 @@ function asTuple(x: unknown): unknown[] {
   return x;
 }
 
-function toTuples(iterable: Iterable<unknown>, f: (x: unknown) => unknown[]): unknown[][] {
+function toItems(iterable: Iterable<unknown>): unknown[] {
   if (iterable === null || typeof iterable !== "object" || !(Symbol.iterator in iterable)) {
     throw new TypeError("map/starmap need an iterable of items.");
   }
-  return Array.from(iterable, f);
+  return Array.isArray(iterable) ? iterable : Array.from(iterable);
 }
 
-function* lazyTuples(iterable: Iterable<unknown>): Generator<unknown[]> {
+function lazyItems(iterable: Iterable<unknown>): Iterator<unknown> {
   if (iterable === null || typeof iterable !== "object" || !(Symbol.iterator in iterable)) {
     throw new TypeError("imap needs an iterable of items.");
   }
-  for (const x of iterable) yield [x];
+  return iterable[Symbol.iterator]();
 }
 
 function unordered<T>(futures: Future<unknown>[]): AsyncIterableIterator<T> {

@@ -1,5 +1,6 @@
 /** Process workers: `Bun.spawn` children with IPC running entry/process-entry.ts. */
 import { fileURLToPath } from "node:url";
+import { packParent, unpackWorker } from "./bulk-json.ts";
 import type { ParentMessage, WorkerMessage } from "./protocol.ts";
 import type { WorkerEvents, WorkerHandle } from "./transport.ts";
 
@@ -16,7 +17,7 @@ export function startProcessWorker(events: WorkerEvents): WorkerHandle {
     stdio: ["ignore", "inherit", "inherit"],
     serialization: "advanced",
     ipc(message: WorkerMessage) {
-      events.onMessage(message);
+      events.onMessage(unpackWorker(message));
     },
   });
   void proc.exited.then(() => {
@@ -29,7 +30,13 @@ export function startProcessWorker(events: WorkerEvents): WorkerHandle {
     pid: proc.pid,
     threadId: undefined,
     send(msg: ParentMessage) {
-      proc.send(msg);
+      try {
+        proc.send(packParent(msg));
+      } catch (err) {
+        // The child is gone and its exit is about to be reported: what it held is settled then.
+        if ((err as { code?: string }).code === "ERR_IPC_CHANNEL_CLOSED") return;
+        throw err;
+      }
     },
     ref() {
       proc.ref();

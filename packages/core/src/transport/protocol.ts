@@ -32,6 +32,8 @@ export interface InitMessage {
 export const TASK_PLAIN = 0;
 /** `args` is an array of argument tuples; the result is the array of results. */
 export const TASK_CHUNK = 1;
+/** `args` is an array of single arguments (one per call); the result is the array of results. */
+export const TASK_CHUNK_SINGLE = 2;
 
 export interface RunMessage {
   k: typeof IN_RUN;
@@ -39,6 +41,8 @@ export interface RunMessage {
   d: FnDef[] | null;
   /** Flattened tasks: seq, fnId, flags, args, seq, fnId, flags, args, ... */
   t: unknown[];
+  /** Positions in `t` holding JSON text instead of an args array (process IPC only). */
+  j?: number[];
 }
 
 export interface CancelMessage {
@@ -74,6 +78,8 @@ export interface ResultsMessage {
   s: number[] | null;
   /** Seq of the task that called process.exit(), sent just before the worker ends. */
   x?: number;
+  /** Positions in `r` holding JSON text instead of a result array (process IPC only). */
+  j?: number[];
 }
 
 export type WorkerMessage = ReadyMessage | ResultsMessage;

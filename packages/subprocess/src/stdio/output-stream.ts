@@ -4,7 +4,10 @@
  * is kept, so a later call after a timeout still returns everything.
  */
 import { closeFd } from "./os-pipe.ts";
-import { concatBytes, decodeText, TextTranslator } from "./text.ts";
+import { decodeText, TextTranslator } from "./text.ts";
+
+/** Largest output communicate() keeps in memory. */
+const MAX_CAPTURE = 2 ** 32 - 1;
 
 export class OutputStream implements AsyncIterable<string | Uint8Array> {
   #fd: number;
@@ -14,7 +17,9 @@ export class OutputStream implements AsyncIterable<string | Uint8Array> {
   #closed = false;
   #eof = false;
   #handedOff = false;
-  #buffered: Uint8Array[] = [];
+  // One growable buffer: no per-chunk copies kept, no final concat (1 GB captures stay fast).
+  #buf = new ArrayBuffer(0, { maxByteLength: MAX_CAPTURE });
+  #len = 0;
   #draining: Promise<void> | undefined;
   /** Lines (strings) instead of byte chunks. */
   readonly textMode: boolean;
@@ -28,7 +33,7 @@ export class OutputStream implements AsyncIterable<string | Uint8Array> {
 
   /** @internal the fd for the next process in a pipeline; this side stops reading it. */
   handOff(): number {
-    if (this.#reader || this.#buffered.length > 0) {
+    if (this.#reader || this.#len > 0) {
       throw new TypeError("This stream was already read from: it cannot become another process's stdin.");
     }
     this.#handedOff = true;
@@ -61,27 +66,47 @@ export class OutputStream implements AsyncIterable<string | Uint8Array> {
   /** @internal read to EOF into the kept buffer (concurrently with the other stream). */
   drain(): Promise<void> {
     this.#draining ??= (async () => {
-      for (let c = await this.#read(); c; c = await this.#read()) this.#buffered.push(c);
+      for (let c = await this.#read(); c; c = await this.#read()) this.#append(c);
     })();
     return this.#draining;
   }
 
+  #append(chunk: Uint8Array): void {
+    const need = this.#len + chunk.length;
+    if (need > this.#buf.byteLength) {
+      if (need > MAX_CAPTURE) {
+        throw new RangeError(
+          "More than 4 GiB of output to capture: iterate over the stream instead of communicate().",
+        );
+      }
+      this.#buf.resize(Math.min(MAX_CAPTURE, Math.max(need, this.#buf.byteLength * 2, 65536)));
+    }
+    new Uint8Array(this.#buf, this.#len, chunk.length).set(chunk);
+    this.#len = need;
+  }
+
+  /** Bytes read so far: a view once the stream has ended, a copy while it may still grow. */
+  #bytesNow(): Uint8Array {
+    const view = new Uint8Array(this.#buf, 0, this.#len);
+    return this.#eof ? view : view.slice();
+  }
+
   /** @internal what has been read so far, in this stream's mode. */
   collected(): string | Uint8Array {
-    const bytes = concatBytes(this.#buffered);
+    const bytes = this.#bytesNow();
     return this.textMode ? decodeText(bytes, this.encoding) : bytes;
   }
 
   /** Reads everything to EOF as text (decoding even in bytes mode). */
   async text(): Promise<string> {
     await this.drain();
-    return decodeText(concatBytes(this.#buffered), this.encoding);
+    return decodeText(this.#bytesNow(), this.encoding);
   }
 
   /** Reads everything to EOF as bytes. */
   async bytes(): Promise<Uint8Array> {
     await this.drain();
-    return concatBytes(this.#buffered);
+    return this.#bytesNow();
   }
 
   /** Stops reading and closes the pipe (the child may get SIGPIPE). */

@@ -33,17 +33,3 @@ export class TextTranslator {
 export function decodeText(bytes: Uint8Array, encoding?: string): string {
   return new TextTranslator(encoding).push(bytes, true);
 }
-
-/** Joins byte chunks into one buffer. */
-export function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}

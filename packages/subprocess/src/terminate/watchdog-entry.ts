@@ -12,4 +12,5 @@ if (Number.isInteger(pgid) && pgid > 1) {
   }
 }
 process.exit(0);
+
 export {};

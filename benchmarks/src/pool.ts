@@ -1,0 +1,46 @@
+/** Pool.map over many tiny items next to CPython's multiprocessing.Pool.map; CPU scaling of cpu_task. */
+import { cpuCount, Pool, ProcessPoolExecutor } from "@conc/core";
+import { type Row, throughput } from "./measure.ts";
+import { number, peer } from "./peers/external.ts";
+import { cpuTask, square } from "./peers/tiny-task.ts";
+
+const module = new URL("./peers/tiny-task.ts", import.meta.url);
+
+export async function benchPool(quick: boolean): Promise<Row[]> {
+  const n = quick ? 200_000 : 1_000_000;
+  const workers = cpuCount();
+  const items = Array.from({ length: n }, (_, i) => i);
+  const pool = new Pool({ processes: workers, module });
+  await pool.map(square, items.slice(0, 1000));
+  const conc = await throughput("Pool.map", n, () => pool.map(square, items), quick);
+  await pool.terminate();
+  const python = number(["python3", peer("py_pool_map.py"), String(n), quick ? "2" : "3", String(workers)]);
+
+  // The seed's cpu_task (sum of i*i up to 10^7) once per core: serial vs all cores.
+  const size = 10 ** 7 * (quick ? 3 : 10);
+  const ex = new ProcessPoolExecutor({ module, maxWorkers: workers });
+  await Promise.all(Array.from({ length: workers }, () => ex.run(cpuTask, 1000)));
+  const serialStart = performance.now();
+  for (let i = 0; i < workers; i++) await ex.run(cpuTask, size);
+  const serial = performance.now() - serialStart;
+  const parallelStart = performance.now();
+  await Promise.all(Array.from({ length: workers }, () => ex.run(cpuTask, size)));
+  const parallel = performance.now() - parallelStart;
+  await ex.shutdown();
+  return [
+    {
+      group: "pool",
+      workload: `Pool.map over ${n.toLocaleString("en-US")} tiny items (${workers} processes)`,
+      unit: "items/s",
+      conc,
+      peers: { "CPython multiprocessing.Pool.map": python },
+    },
+    {
+      group: "pool",
+      workload: `cpu_task × ${workers} on ${workers} cores: speedup over serial`,
+      unit: "×",
+      conc: serial / parallel,
+      peers: { "ideal (cores)": workers },
+    },
+  ];
+}

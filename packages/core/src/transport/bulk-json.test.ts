@@ -1,0 +1,46 @@
+import { describe, expect, test } from "bun:test";
+import { jsonExact, packParent, packWorker, unpackParent, unpackWorker } from "./bulk-json.ts";
+import { IN_RUN, OUT_RESULTS, type ResultsMessage, type RunMessage, ST_OK } from "./protocol.ts";
+
+describe("bulk JSON over IPC", () => {
+  test("jsonExact accepts only what JSON round-trips exactly", () => {
+    expect(jsonExact([1, "a", true, null, { x: [1.5] }])).toBe(true);
+    for (const bad of [
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      1n,
+      undefined,
+      new Date(0),
+      new Map(),
+      () => 1,
+    ]) {
+      expect(jsonExact([1, bad])).toBe(false);
+    }
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what is being tested
+    expect(jsonExact([1, , 3])).toBe(false);
+    expect(jsonExact({ a: undefined })).toBe(false);
+    expect(jsonExact(new (class Point {})())).toBe(false);
+  });
+
+  test("large plain argument arrays travel as JSON and come back equal", () => {
+    const big = Array.from({ length: 100 }, (_, i) => ({ i, s: `v${i}` }));
+    const small = [1, 2];
+    const exotic = Array.from({ length: 100 }, (_, i) => BigInt(i));
+    const msg: RunMessage = { k: IN_RUN, d: null, t: [0, 0, 2, big, 1, 0, 0, small, 2, 0, 2, exotic] };
+    const packed = packParent(msg) as RunMessage;
+    expect(packed.j).toEqual([3]);
+    expect(typeof packed.t[3]).toBe("string");
+    expect(msg.t[3]).toBe(big); // the original is untouched
+    const back = unpackParent(structuredClone(packed)) as RunMessage;
+    expect(back.t).toEqual(msg.t);
+  });
+
+  test("large plain results travel as JSON", () => {
+    const results = Array.from({ length: 200 }, (_, i) => i * 2);
+    const msg: ResultsMessage = { k: OUT_RESULTS, r: [7, ST_OK, results], s: null };
+    const packed = packWorker(msg) as ResultsMessage;
+    expect(packed.j).toEqual([2]);
+    expect((unpackWorker(structuredClone(packed)) as ResultsMessage).r[2]).toEqual(results);
+  });
+});
