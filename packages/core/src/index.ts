@@ -40,3 +40,5 @@ export {
   type WaitResult,
   wait,
 } from "./waiting/wait.ts";
+/** Errors as plain data and back, for code that moves task errors across its own boundaries (RPC). */
+export { deserializeError, type ErrorClassResolver, type SerializedError, serializeError } from "./transport/error-codec.ts";

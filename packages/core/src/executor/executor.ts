@@ -78,6 +78,8 @@ export abstract class Executor {
   #closed = false;
   /** Most workers this executor runs at once. */
   readonly maxWorkers: number;
+  /** URL of the task module (null when tasks are shipped by source). */
+  readonly module: string | null;
 
   protected constructor(options: ExecutorOptions, setup: EngineSetup) {
     const { maxWorkers, module, initializer, initargs = [], maxTasksPerChild } = options;
@@ -92,6 +94,7 @@ export abstract class Executor {
     }
     this.maxWorkers = maxWorkers ?? setup.defaultWorkers;
     const moduleUrl = normalizeModule(module);
+    this.module = moduleUrl;
     const exports = new ModuleExports(moduleUrl);
     this.#registry = new FnRegistry(moduleUrl, () => exports.now);
     const initId = initializer === undefined ? null : this.#registry.idOf(initializer);
