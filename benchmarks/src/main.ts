@@ -2,9 +2,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform } from "node:os";
 import { benchExecutors } from "./executors.ts";
+import { fmt, type Row } from "./measure.ts";
 import { benchPool } from "./pool.ts";
 import { benchSubprocess } from "./subprocess.ts";
-import { fmt, type Row } from "./measure.ts";
 
 const quick = process.argv.includes("--quick");
 const rows: Row[] = [];

@@ -17,7 +17,8 @@ export async function benchSubprocess(quick: boolean): Promise<Row[]> {
     "Bun.spawn",
     spawns,
     async () => {
-      for (let i = 0; i < spawns; i++) await Bun.spawn(["/bin/true"], { stdio: ["inherit", "inherit", "inherit"] }).exited;
+      for (let i = 0; i < spawns; i++)
+        await Bun.spawn(["/bin/true"], { stdio: ["inherit", "inherit", "inherit"] }).exited;
     },
     quick,
   );

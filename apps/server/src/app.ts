@@ -88,6 +88,7 @@ export function createApp(options: CreateAppOptions): ConcApp {
       router,
       createContext: () => ({}),
       maxBatchSize: limits.maxBatchSize,
+      allowMethodOverride: true,
     }),
   );
   app.notFound((c) => c.json({ error: "not found" }, 404));

@@ -29,6 +29,13 @@ export { Process } from "./mp/process.ts";
 export { currentProcess, ProcessContext, type SpawnOptions, spawn } from "./mp/spawn.ts";
 /** `new Thread({ target, args }).start()` */
 export { Thread } from "./mp/thread.ts";
+/** Errors as plain data and back, for code that moves task errors across its own boundaries (RPC). */
+export {
+  deserializeError,
+  type ErrorClassResolver,
+  type SerializedError,
+  serializeError,
+} from "./transport/error-codec.ts";
 /** `for await (const f of asCompleted(futures, { timeout })) ...` */
 export { asCompleted } from "./waiting/as-completed.ts";
 /** `await wait(futures, { returnWhen: FIRST_COMPLETED })` */
@@ -40,5 +47,3 @@ export {
   type WaitResult,
   wait,
 } from "./waiting/wait.ts";
-/** Errors as plain data and back, for code that moves task errors across its own boundaries (RPC). */
-export { deserializeError, type ErrorClassResolver, type SerializedError, serializeError } from "./transport/error-codec.ts";

@@ -331,6 +331,20 @@ for (const kind of kinds) {
       expect(await ex.run(tasks.add, 2, 2)).toBe(4);
     });
 
+    test("terminateWorkers stops running work at once and cancels the rest", async () => {
+      const ex = kind.make({ maxWorkers: 1 });
+      const running = ex.submit(tasks.spin, 10_000);
+      const queued = ex.submit(tasks.add, 1, 2);
+      while (!running.running()) await Bun.sleep(2);
+      const start = performance.now();
+      await ex.terminateWorkers();
+      expect(performance.now() - start).toBeLessThan(2000);
+      await expect(running.result()).rejects.toBeInstanceOf(CancelledError);
+      await expect(queued.result()).rejects.toBeInstanceOf(CancelledError);
+      expect(ex.workerCount).toBe(0);
+      expect(() => ex.submit(tasks.add, 1, 2)).toThrow(ExecutorShutdownError);
+    });
+
     test("initializer runs in each worker with initargs", async () => {
       const ex = kind.make({ maxWorkers: 1, initializer: tasks.init, initargs: [{ ready: true }] });
       expect(await ex.run(tasks.getInit)).toEqual({ ready: true });

@@ -36,7 +36,14 @@ export function createLinks(
       }),
       false: splitLink({
         condition: (op) => op.path === "map" || op.path === "submitStream",
-        true: httpBatchStreamLink({ url, headers: () => auth, maxItems: 1, fetch: fetchImpl as never }),
+        // POST even for the map query: its items never fit in a URL.
+        true: httpBatchStreamLink({
+          url,
+          headers: () => auth,
+          maxItems: 1,
+          methodOverride: "POST",
+          fetch: fetchImpl as never,
+        }),
         false: httpBatchLink({
           url,
           headers: () => auth,

@@ -215,6 +215,16 @@ export abstract class Executor {
     if (wait) await this.#shutdown;
   }
 
+  /**
+   * Stops every worker now (like Python 3.14's terminate_workers): queued and running tasks are
+   * cancelled with CancelledError, and the executor is shut down.
+   */
+  terminateWorkers(): Promise<void> {
+    return this.#terminateNow(
+      new CancelledError("The executor's workers were terminated before this task finished."),
+    );
+  }
+
   /** `await using ex = new ThreadPoolExecutor()` shuts down (waiting) at scope end. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });

@@ -1,0 +1,67 @@
+/** `conc.config.ts`: pools and task modules for `bun run serve`, plus the embedded default. */
+
+import { dirname, isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import { z } from "zod";
+import type { Limits } from "../config.ts";
+import { ServerConfigError } from "../errors.ts";
+
+const poolSchema = z
+  .object({
+    kind: z.enum(["threads", "processes"]),
+    /** Task module path (relative to the config file) or URL. */
+    module: z.string().min(1),
+    maxWorkers: z.number().int().min(1).optional(),
+    maxTasksPerChild: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    pools: z.record(z.string().regex(/^[\w.-]+$/), poolSchema),
+    token: z.string().min(8).optional(),
+    allowedHosts: z.array(z.string().min(1)).optional(),
+    limits: z.record(z.string(), z.number().int().min(1)).optional(),
+  })
+  .strict();
+
+export type ServeConfig = z.infer<typeof configSchema>;
+
+/** What serve uses when no config file is given: a thread and a process pool over the example tasks. */
+export const DEFAULT_CONFIG: ServeConfig = {
+  pools: {
+    threads: { kind: "threads", module: new URL("../example/tasks.ts", import.meta.url).href },
+    cpu: { kind: "processes", module: new URL("../example/tasks.ts", import.meta.url).href },
+  },
+};
+
+/** Loads and validates a config file (default export or `config` export). */
+export async function loadConfig(path: string): Promise<{ config: ServeConfig; baseDir: string }> {
+  const abs = resolve(path);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw new ServerConfigError(`Cannot load config file ${abs}: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = configSchema.safeParse(mod.default ?? mod.config);
+  if (!parsed.success)
+    throw new ServerConfigError(`Invalid config ${abs}:\n${z.prettifyError(parsed.error)}`);
+  return { config: parsed.data, baseDir: dirname(abs) };
+}
+
+/** Creates the executors a config names. */
+export function buildPools(config: ServeConfig, baseDir: string): Record<string, Executor> {
+  const pools: Record<string, Executor> = {};
+  for (const [name, p] of Object.entries(config.pools)) {
+    const module = /^[a-z]+:/i.test(p.module)
+      ? p.module
+      : pathToFileURL(isAbsolute(p.module) ? p.module : resolve(baseDir, p.module)).href;
+    const options = { module, maxWorkers: p.maxWorkers, maxTasksPerChild: p.maxTasksPerChild };
+    pools[name] = p.kind === "threads" ? new ThreadPoolExecutor(options) : new ProcessPoolExecutor(options);
+  }
+  return pools;
+}
+
+export type { Limits };

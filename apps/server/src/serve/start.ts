@@ -1,0 +1,67 @@
+/** Starts the server the way `bun run serve` does; returns a handle that drains and stops it. */
+import type { Executor } from "@conc/core";
+import { type ConcApp, createApp } from "../app.ts";
+import { type Limits, LOOPBACK_HOSTS } from "../config.ts";
+import { ServerConfigError } from "../errors.ts";
+import { buildPools, DEFAULT_CONFIG, loadConfig, type ServeConfig } from "./config-file.ts";
+
+export interface StartOptions {
+  port?: number;
+  hostname?: string;
+  configPath?: string | undefined;
+  token?: string | undefined;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: ConcApp;
+  pools: Record<string, Executor>;
+  /** Stop accepting, finish running tasks, answer waiting clients, shut the pools down. */
+  stop(): Promise<void>;
+}
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.includes(hostname) || hostname.startsWith("127.");
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const hostname = options.hostname ?? "127.0.0.1";
+  const { config, baseDir }: { config: ServeConfig; baseDir: string } = options.configPath
+    ? await loadConfig(options.configPath)
+    : { config: DEFAULT_CONFIG, baseDir: process.cwd() };
+  const token = options.token ?? config.token;
+  if (!isLoopback(hostname) && !token) {
+    throw new ServerConfigError(
+      `Refusing to bind ${hostname} without a token: set CONC_TOKEN (or token in the config) or bind 127.0.0.1.`,
+    );
+  }
+  const pools = buildPools(config, baseDir);
+  const allowedHosts = [
+    ...LOOPBACK_HOSTS,
+    ...(config.allowedHosts ?? []),
+    ...(isLoopback(hostname) || hostname === "0.0.0.0" ? [] : [hostname]),
+  ];
+  const app = createApp({ pools, token, limits: config.limits as Partial<Limits> | undefined, allowedHosts });
+  // SSE pings every 3 s keep streams inside Bun's idle timeout.
+  const server = Bun.serve({ port: options.port ?? 8787, hostname, fetch: app.fetch, idleTimeout: 30 });
+  const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: server.port as number,
+    app,
+    pools,
+    stop() {
+      stopping ??= (async () => {
+        await app.drain();
+        // Let the last results reach clients still streaming them.
+        await Bun.sleep(100);
+        await server.stop(true);
+        app.close();
+        await Promise.all(Object.values(pools).map((p) => p.shutdown()));
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,228 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import {
+  asCompleted,
+  CancelledError,
+  FIRST_COMPLETED,
+  RemoteError,
+  ThreadPoolExecutor,
+  TimeoutError,
+  wait,
+} from "@conc/core";
+import { createApp } from "@conc/server";
+import { RemoteConnectionError, RemoteExecutor } from "@conc/server/client";
+import { EventSource } from "eventsource";
+import * as tasks from "../src/example/tasks.ts";
+import { cleanup, module, rawCall, start, TOKEN } from "./helpers.ts";
+
+afterEach(cleanup);
+
+describe("RemoteExecutor", () => {
+  for (const pool of ["threads", "cpu"]) {
+    test(`typed submit and result on the ${pool} pool`, async () => {
+      const h = start();
+      const remote = h.client({ pool });
+      const sum: number = await remote.submit("add", 1, 2).result();
+      expect(sum).toBe(3);
+      expect(await remote.submit(tasks.square, 7).result()).toBe(49);
+      expect(await remote.run("sleep", 5, { a: [1, "x"] })).toEqual({ a: [1, "x"] });
+      const many = Array.from({ length: 2000 }, (_, i) => remote.submit("add", i, i));
+      expect(await Promise.all(many.map((f) => f.result()))).toEqual(
+        Array.from({ length: 2000 }, (_, i) => 2 * i),
+      );
+    });
+  }
+
+  test("task errors arrive with name, message, remote stack and fields", async () => {
+    const h = start();
+    const typed = h.client({ errorClasses: { TaskFailure: tasks.TaskFailure } });
+    const err = (await typed.submit("fail", "boom", 7).exception()) as tasks.TaskFailure;
+    expect(err).toBeInstanceOf(tasks.TaskFailure);
+    expect(err.message).toBe("boom");
+    expect(err.code).toBe(7);
+    expect(err.stack).toContain("fail");
+    const plain = h.client();
+    const remoteErr = (await plain.submit("fail", "bang", 3).exception()) as RemoteError;
+    expect(remoteErr).toBeInstanceOf(RemoteError);
+    expect(remoteErr.name).toBe("TaskFailure");
+    expect(remoteErr.code).toBe(3);
+  });
+
+  test("asCompleted and wait work on remote futures", async () => {
+    const h = start();
+    const remote = h.client();
+    const fs = [remote.submit("sleep", 300, "slow"), remote.submit("sleep", 10, "fast")];
+    const order: unknown[] = [];
+    for await (const f of asCompleted(fs)) order.push(await f.result());
+    expect(order).toEqual(["fast", "slow"]);
+    const slow = remote.submit("sleep", 400, 1);
+    const fast = remote.submit("sleep", 5, 2);
+    const { done, notDone } = await wait([slow, fast], { returnWhen: FIRST_COMPLETED });
+    expect([...done]).toEqual([fast]);
+    expect([...notDone]).toEqual([slow]);
+  });
+
+  test("map streams results in order and raises an item's error at its position", async () => {
+    const h = start();
+    const remote = h.client({ pool: "cpu" });
+    const out: number[] = [];
+    for await (const v of remote.map("add", [1, 2, 3], [10, 20, 30], { chunksize: 2 })) out.push(v);
+    expect(out).toEqual([11, 22, 33]);
+    const items = Array.from({ length: 3000 }, (_, i) => i);
+    const squares: number[] = [];
+    for await (const v of remote.map("square", items, { chunksize: 100 })) squares.push(v);
+    expect(squares).toEqual(items.map((i) => i * i));
+    const seen: unknown[] = [];
+    const err = await (async () => {
+      for await (const v of remote.map("fail", ["a", "b"])) seen.push(v);
+    })().catch((e) => e);
+    expect(seen).toEqual([]);
+    expect((err as Error).message).toBe("a");
+  });
+
+  test("map honours its timeout", async () => {
+    const h = start();
+    const remote = h.client();
+    const err = await (async () => {
+      for await (const _ of remote.map("sleep", [2000, 2000], { timeout: 100 })) {
+        // nothing arrives in time
+      }
+    })().catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+  });
+
+  test("cancel: a queued task never runs; a running task is stopped", async () => {
+    const h = start({ pools: { threads: new ThreadPoolExecutor({ module, maxWorkers: 1 }) } });
+    const remote = h.client();
+    const running = remote.submit("spin", 10_000);
+    const queued = remote.submit("add", 1, 2);
+    await Bun.sleep(300);
+    expect(queued.cancel()).toBe(true);
+    expect(running.cancel()).toBe(true);
+    await expect(queued.result()).rejects.toBeInstanceOf(CancelledError);
+    await expect(running.result()).rejects.toBeInstanceOf(CancelledError);
+    // The worker was replaced and serves again.
+    expect(await remote.submit("add", 2, 2).result()).toBe(4);
+  });
+
+  test("per-task timeout", async () => {
+    const h = start();
+    const remote = h.client();
+    const err = await remote.schedule("spin", { args: [5000], timeout: 100 }).exception();
+    expect((err as Error).name).toBe("TimeoutError");
+  });
+
+  test("an unknown task name is refused at submit (NOT_FOUND)", async () => {
+    const h = start();
+    const remote = h.client();
+    for (const name of ["nope", "constructor", "__proto__", "toString", "TaskFailure"]) {
+      const err = await remote.submit(name as "add", 1, 2).exception();
+      expect((err as { code?: string }).code).toBe("NOT_FOUND");
+    }
+    for (const name of ["constructor", "__proto__", "toString", "nope"]) {
+      const r = await rawCall(h.base, "submit", { pool: "threads", task: name, args: [] }, "mutation");
+      expect(r.status).toBe(404);
+    }
+    expect(
+      (await rawCall(h.base, "submit", { pool: "nope", task: "add", args: [] }, "mutation")).status,
+    ).toBe(404);
+  });
+
+  test("shutdown ends this client only; the server keeps serving", async () => {
+    const h = start();
+    const a = h.client();
+    const b = h.client();
+    const f = a.submit("sleep", 50, "done");
+    await a.shutdown();
+    expect(f.done()).toBe(true);
+    expect(() => a.submit("add", 1, 2)).toThrow();
+    expect(await b.run("add", 1, 2)).toBe(3);
+  });
+
+  test("a server that goes away fails pending futures instead of hanging", async () => {
+    const h = start();
+    const remote = h.client({ connectionTimeoutMs: 500 });
+    const fut = remote.submit("sleep", 60_000);
+    await Bun.sleep(200);
+    await h.server.stop(true);
+    const err = await fut.exception().catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(fut.done()).toBe(true);
+    expect(err instanceof RemoteConnectionError || /fetch|connect|closed|socket/i.test(String(err))).toBe(
+      true,
+    );
+  }, 15_000);
+});
+
+describe("SSE watch", () => {
+  function watchUrl(base: string, ids: string[], lastEventId?: string): string {
+    const input = encodeURIComponent(JSON.stringify(lastEventId ? { ids, lastEventId } : { ids }));
+    return `${base}/trpc/watch?input=${input}`;
+  }
+
+  async function submitIds(base: string, calls: { task: string; args: unknown[] }[]): Promise<string[]> {
+    const r = await rawCall(base, "submitMany", { pool: "threads", calls }, "mutation");
+    return (r.body as { result: { data: { ids: string[] } } }).result.data.ids;
+  }
+
+  function collect(
+    url: string,
+    count: number,
+  ): Promise<{ id: string; data: { id: string; value: unknown } }[]> {
+    return new Promise((resolve, reject) => {
+      const got: { id: string; data: { id: string; value: unknown } }[] = [];
+      const es = new EventSource(url, {
+        fetch: (input, init) =>
+          fetch(input, {
+            ...init,
+            headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${TOKEN}` },
+          }),
+      });
+      const timer = setTimeout(() => {
+        es.close();
+        reject(new Error(`only ${got.length} events`));
+      }, 10_000);
+      es.addEventListener("message", (e) => {
+        got.push({ id: e.lastEventId, data: JSON.parse(e.data) });
+        if (got.length === count) {
+          clearTimeout(timer);
+          es.close();
+          resolve(got);
+        }
+      });
+    });
+  }
+
+  test("events arrive in completion order with tracked ids; resuming with lastEventId repeats nothing", async () => {
+    const h = start();
+    const ids = await submitIds(h.base, [
+      { task: "sleep", args: [200, "c"] },
+      { task: "sleep", args: [10, "a"] },
+      { task: "sleep", args: [100, "b"] },
+    ]);
+    const all = await collect(watchUrl(h.base, ids), 3);
+    expect(all.map((e) => e.data.value)).toEqual(["a", "b", "c"]);
+    const resumed = await collect(watchUrl(h.base, ids, all[0]?.id), 2);
+    expect(resumed.map((e) => e.data.value)).toEqual(["b", "c"]);
+    expect(resumed.map((e) => e.id)).toEqual(all.slice(1).map((e) => e.id));
+  });
+
+  test("the SSE route needs the token too", async () => {
+    const h = start();
+    const res = await fetch(watchUrl(h.base, ["AAAAAAAAAAAAAAAA"]));
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("createApp input", () => {
+  test("refuses bad options", () => {
+    expect(() => createApp({ pools: {} })).toThrow(TypeError);
+    expect(() => createApp({ pools: { a: new ThreadPoolExecutor() }, token: "short" })).toThrow(TypeError);
+    expect(() => createApp({ pools: { a: new ThreadPoolExecutor() }, limits: { maxQueued: -1 } })).toThrow(
+      TypeError,
+    );
+  });
+
+  test("RemoteExecutor refuses bad options", () => {
+    expect(() => new RemoteExecutor({} as never)).toThrow(TypeError);
+  });
+});
