@@ -4,6 +4,7 @@ import { arch, cpus, platform } from "node:os";
 import { benchExecutors } from "./executors.ts";
 import { fmt, type Row } from "./measure.ts";
 import { benchPool } from "./pool.ts";
+import { benchRemote } from "./remote.ts";
 import { benchSubprocess } from "./subprocess.ts";
 
 const quick = process.argv.includes("--quick");
@@ -11,6 +12,7 @@ const rows: Row[] = [];
 rows.push(...(await benchExecutors(quick)));
 rows.push(...(await benchPool(quick)));
 rows.push(...(await benchSubprocess(quick)));
+rows.push(...(await benchRemote(quick)));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${platform()} ${arch()}, Bun ${Bun.version}`;
 const lines = [

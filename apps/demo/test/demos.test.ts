@@ -58,6 +58,13 @@ const expected: Record<string, (string | RegExp)[]> = {
     "for line of p.stdout: 10102 lines, wait()=0",
   ],
   "call-check": ["call -> 0", "Popen + wait -> 0", "命令执行成功", "命令执行失败,返回码:2", "命令输出:hello"],
+  remote: [
+    "remote future result: (1, 'content1')",
+    "remote future result: (3, 'content3')",
+    /Total time taken for remote IO tasks: 1\.\d\d seconds/,
+    "remote map on processes: [3, 7, 11]",
+    "remote add(40, 2) = 42",
+  ],
   pool: [
     "map 结果: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",
     "imap 结果: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",

@@ -17,7 +17,7 @@ export { ProcessPoolExecutor } from "./executor/process-pool.ts";
 /** `new ThreadPoolExecutor({ maxWorkers: 4 })` */
 export { ThreadPoolExecutor, type ThreadPoolOptions } from "./executor/thread-pool.ts";
 /** `new Future()`; `await fut.result(timeoutMs)`. */
-export { Future, type FutureState } from "./future/future.ts";
+export { Future, type FutureOutcome, type FutureState } from "./future/future.ts";
 /** `const r = pool.applyAsync(fn, args); await r.get()` */
 export { type AsyncCallbacks, AsyncResult } from "./mp/async-result.ts";
 export type { ProcessOptions } from "./mp/base-process.ts";

@@ -8,6 +8,7 @@ import { pool } from "./pool.ts";
 import { popenDemo } from "./popen.ts";
 import { processControl } from "./process-control.ts";
 import { processes } from "./processes.ts";
+import { remote } from "./remote.ts";
 import { spawnDemo } from "./spawn.ts";
 import { threads } from "./threads.ts";
 
@@ -24,4 +25,5 @@ export const demos: Demo[] = [
   deadlock,
   callCheck,
   pool,
+  remote,
 ];

@@ -81,7 +81,7 @@ export class TaskStore {
     };
     this.#tasks.set(id, rec);
     this.#outstanding.set(pool, (this.#outstanding.get(pool) ?? 0) + 1);
-    future.addDoneCallback(() => void this.#finish(rec));
+    future.addDoneCallback(() => this.#finish(rec));
     return id;
   }
 
@@ -175,8 +175,6 @@ export class TaskStore {
         if (ready.length === 0) {
           await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
-          // Let completions that land in the same turn join this batch.
-          await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }
         const batch: [number, TaskView][] = [];
@@ -204,23 +202,20 @@ export class TaskStore {
     clearInterval(this.#sweeper);
   }
 
-  async #finish(rec: TaskRecord): Promise<void> {
-    const f = rec.future;
+  /** Synchronous, so every result of one worker message reaches a stream as one batch. */
+  #finish(rec: TaskRecord): void {
+    const o = rec.future.peek();
+    if (!o) return;
     let view: TaskView;
-    if (f.cancelled()) {
-      const error = await f.exception().catch((e: unknown) => e);
-      view = { id: rec.id, state: "CANCELLED", done: true, ok: false, error: serializeError(error) };
-    } else if (f.failedNow()) {
+    if (o.ok) view = { id: rec.id, state: "FINISHED", done: true, ok: true, value: o.value };
+    else
       view = {
         id: rec.id,
-        state: "FINISHED",
+        state: o.cancelled ? "CANCELLED" : "FINISHED",
         done: true,
         ok: false,
-        error: serializeError(await f.exception()),
+        error: serializeError(o.error),
       };
-    } else {
-      view = { id: rec.id, state: "FINISHED", done: true, ok: true, value: await f.result() };
-    }
     rec.view = view;
     rec.seq = ++this.#seq;
     rec.expiresAt = Date.now() + this.ttlMs;

@@ -109,6 +109,21 @@ describe("Future", () => {
     }
   });
 
+  test("peek reads a done future without waiting", () => {
+    const f = new Future<number>();
+    expect(f.peek()).toBeUndefined();
+    f.setResult(4);
+    expect(f.peek()).toEqual({ ok: true, value: 4 });
+    const e = new Future();
+    const err = new Error("x");
+    e.setException(err);
+    expect(e.peek()).toEqual({ ok: false, cancelled: false, error: err });
+    const c = new Future();
+    c.cancel();
+    const o = c.peek();
+    expect(o?.ok === false && o.cancelled && o.error instanceof CancelledError).toBe(true);
+  });
+
   test("is deliberately not thenable", async () => {
     const f = new Future<number>();
     f.setResult(3);

@@ -5,6 +5,9 @@ export type FutureState = "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED";
 
 type Callback<T> = (future: Future<T>) => void;
 
+/** What peek() returns for a done future. */
+export type FutureOutcome<T> = { ok: true; value: T } | { ok: false; cancelled: boolean; error: unknown };
+
 /**
  * The eventual result of a task. Deliberately not thenable: use `await fut.result()`.
  *
@@ -124,6 +127,20 @@ export class Future<T = unknown> {
 
   /** For executor authors: called once when the future becomes done. */
   protected onSettled(): void {}
+
+  /**
+   * The outcome of a done future without waiting (undefined while not done), for code that
+   * must react in the same tick, such as servers relaying results.
+   * @example const o = fut.peek(); if (o?.ok) send(o.value);
+   */
+  peek(): FutureOutcome<T> | undefined {
+    if (this.#state === "CANCELLED")
+      return { ok: false, cancelled: true, error: this.#cancelError ?? new CancelledError() };
+    if (this.#state !== "FINISHED") return undefined;
+    return this.#failed
+      ? { ok: false, cancelled: false, error: this.#error }
+      : { ok: true, value: this.#value as T };
+  }
 
   /** @internal the failed flag without waiting (for wait/asCompleted). */
   failedNow(): boolean {

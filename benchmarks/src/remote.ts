@@ -1,0 +1,83 @@
+/** Remote tiny-task throughput (batched submits over loopback) and single-call latency, next to local. */
+import { ThreadPoolExecutor } from "@conc/core";
+import { RemoteExecutor } from "@conc/server/client";
+import type * as Tasks from "../../apps/server/src/example/tasks.ts";
+import { type Row, throughput } from "./measure.ts";
+
+const serveScript = new URL("../../apps/server/src/serve.ts", import.meta.url).pathname;
+const exampleTasks = new URL("../../apps/server/src/example/tasks.ts", import.meta.url);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
+}
+
+async function latencies(n: number, call: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call();
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export async function benchRemote(quick: boolean): Promise<Row[]> {
+  // The server runs in its own process, as `bun run serve` does.
+  const proc = Bun.spawn([process.execPath, serveScript, "--port", "0"], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  try {
+    const reader = proc.stdout.getReader();
+    let out = "";
+    while (!out.includes("listening on")) {
+      const r = await reader.read();
+      if (r.done) throw new Error(`server did not start: ${out}`);
+      out += new TextDecoder().decode(r.value);
+    }
+    reader.releaseLock();
+    const url = /listening on (\S+)/.exec(out)?.[1] as string;
+    const remote = new RemoteExecutor<typeof Tasks>({ url: `${url}/trpc`, pool: "threads" });
+    const local = new ThreadPoolExecutor({ module: exampleTasks });
+    const n = quick ? 5000 : 9000;
+    const batch = async (ex: { submit(t: "add", a: number, b: number): { result(): Promise<unknown> } }) => {
+      const fs = Array.from({ length: n }, (_, i) => ex.submit("add", i, 1));
+      for (const f of fs) await f.result();
+    };
+    await batch(remote as never);
+    await batch(local as never);
+    const remoteRate = await throughput("remote batched", n, () => batch(remote as never), quick);
+    const localRate = await throughput("local batched", n, () => batch(local as never), quick);
+    const calls = quick ? 300 : 1000;
+    const rLat = await latencies(calls, () => remote.run("add", 1, 2));
+    const lLat = await latencies(calls, () => local.run("add", 1, 2));
+    await remote.shutdown();
+    await local.shutdown();
+    return [
+      {
+        group: "remote",
+        workload: "RemoteExecutor tiny tasks, batched submits over loopback",
+        unit: "tasks/s",
+        conc: remoteRate,
+        peers: { "same tasks on the local ThreadPoolExecutor": localRate },
+      },
+      {
+        group: "remote",
+        workload: "one remote call, p50 latency (lower is better)",
+        unit: "ms",
+        conc: percentile(rLat, 0.5),
+        peers: { "local executor p50": percentile(lLat, 0.5) },
+      },
+      {
+        group: "remote",
+        workload: "one remote call, p99 latency (lower is better)",
+        unit: "ms",
+        conc: percentile(rLat, 0.99),
+        peers: { "local executor p99": percentile(lLat, 0.99) },
+      },
+    ];
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+  }
+}
