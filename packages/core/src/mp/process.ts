@@ -1,6 +1,7 @@
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { TargetReport, TargetStart } from "../entry/target-entry.ts";
+import { spawnBunChild } from "../transport/spawn-bun.ts";
 import { BaseProcess, type ProcessOptions, type Runner } from "./base-process.ts";
 
 const ENTRY = fileURLToPath(new URL("../entry/target-entry.ts", import.meta.url));
@@ -25,15 +26,9 @@ export class Process extends BaseProcess {
       stop: () => {},
       unref: () => {},
     };
-    const proc = Bun.spawn({
-      cmd: [process.execPath, ENTRY],
-      env: { ...process.env },
-      stdio: ["ignore", "inherit", "inherit"],
-      serialization: "advanced",
-      ipc(message: TargetReport) {
-        runner.reported = message;
-        proc.send("ack");
-      },
+    const proc = spawnBunChild(ENTRY, (message: TargetReport) => {
+      runner.reported = message;
+      proc.send("ack");
     });
     proc.send(start);
     return Object.assign(runner, {

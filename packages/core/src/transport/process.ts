@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { packParent, unpackWorker } from "./bulk-json.ts";
 import type { ParentMessage, WorkerMessage } from "./protocol.ts";
+import { spawnBunChild } from "./spawn-bun.ts";
 import type { WorkerEvents, WorkerHandle } from "./transport.ts";
 
 const ENTRY = fileURLToPath(new URL("../entry/process-entry.ts", import.meta.url));
@@ -10,16 +11,7 @@ const ENTRY = fileURLToPath(new URL("../entry/process-entry.ts", import.meta.url
 const EXIT_REPORT_DELAY_MS = 20;
 
 export function startProcessWorker(events: WorkerEvents): WorkerHandle {
-  const proc = Bun.spawn({
-    cmd: [process.execPath, ENTRY],
-    // Without `env`, Bun passes its start-up environment, not variables set since.
-    env: { ...process.env },
-    stdio: ["ignore", "inherit", "inherit"],
-    serialization: "advanced",
-    ipc(message: WorkerMessage) {
-      events.onMessage(unpackWorker(message));
-    },
-  });
+  const proc = spawnBunChild(ENTRY, (message: WorkerMessage) => events.onMessage(unpackWorker(message)));
   void proc.exited.then(() => {
     setTimeout(
       () => events.onExit(proc.exitCode, (proc.signalCode as string | null) ?? null),

@@ -1,6 +1,6 @@
 /** Python-style args (string or list, shell, executable, env, cwd) into what Bun.spawn runs. */
 import { statSync } from "node:fs";
-import { CwdNotFoundError } from "../errors.ts";
+import { CwdNotFoundError, ExecutableNotFoundError } from "../errors.ts";
 
 export interface CommandOptions {
   cwd?: string | undefined;
@@ -17,6 +17,38 @@ export interface Command {
   argv0: string | undefined;
   env: Record<string, string | undefined>;
   cwd: string | undefined;
+}
+
+/** The part of Bun.spawn / Bun.spawnSync options a Command decides. */
+export function spawnFields(command: Command): {
+  cmd: string[];
+  env: Record<string, string | undefined>;
+  argv0?: string;
+  cwd?: string;
+} {
+  return {
+    cmd: command.cmd,
+    env: command.env,
+    ...(command.argv0 !== undefined ? { argv0: command.argv0 } : {}),
+    ...(command.cwd !== undefined ? { cwd: command.cwd } : {}),
+  };
+}
+
+/**
+ * Turns Bun's spawn failure into the right error: a missing cwd (Bun blames the program for it,
+ * so look again) or a missing / non-executable program. Other errors pass through.
+ */
+export function spawnFailure(err: unknown, command: Command): unknown {
+  const code = (err as { code?: string }).code;
+  if (code !== "ENOENT" && code !== "EACCES") return err;
+  if (command.cwd !== undefined) {
+    try {
+      checkCwd(command.cwd);
+    } catch (cwdError) {
+      return cwdError;
+    }
+  }
+  return new ExecutableNotFoundError(command.cmd[0] as string, code, { cause: err });
 }
 
 export function normalizeCommand(args: string | readonly string[], options: CommandOptions): Command {

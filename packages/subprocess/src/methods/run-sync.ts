@@ -2,9 +2,9 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkCwd, normalizeCommand } from "../arguments/normalize.ts";
+import { normalizeCommand, spawnFailure, spawnFields } from "../arguments/normalize.ts";
 import { DEVNULL, PIPE, STDOUT } from "../constants.ts";
-import { ExecutableNotFoundError, type Output, TimeoutExpired } from "../errors.ts";
+import { type Output, TimeoutExpired } from "../errors.ts";
 import { CompletedProcess } from "../result/completed-process.ts";
 import type { StdioOption } from "../stdio/resolve-stdio.ts";
 import { decodeText } from "../stdio/text.ts";
@@ -48,22 +48,14 @@ export function runSync(args: string | readonly string[], options: RunOptions = 
     let r: ReturnType<typeof Bun.spawnSync>;
     try {
       r = Bun.spawnSync({
-        cmd: command.cmd,
-        ...(command.argv0 !== undefined ? { argv0: command.argv0 } : {}),
-        env: command.env,
-        ...(command.cwd !== undefined ? { cwd: command.cwd } : {}),
+        ...spawnFields(command),
         stdin: input !== undefined ? toBytes(input) : stdinFor(popen.stdin as StdioOption),
         stdout: mergeFd ?? stdout,
         stderr,
         ...(options.timeout !== undefined ? { timeout: options.timeout, killSignal: "SIGKILL" } : {}),
       } as unknown as Parameters<typeof Bun.spawnSync>[0]);
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === "ENOENT" || code === "EACCES") {
-        if (command.cwd !== undefined) checkCwd(command.cwd);
-        throw new ExecutableNotFoundError(command.cmd[0] as string, code, { cause: err });
-      }
-      throw err;
+      throw spawnFailure(err, command);
     }
     const decode = (b: Uint8Array | undefined | null): Output => {
       if (b === undefined || b === null) return null;

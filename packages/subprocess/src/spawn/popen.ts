@@ -1,7 +1,7 @@
 /** Python's subprocess.Popen on Bun.spawn. */
 import type { Subprocess } from "bun";
-import { type CommandOptions, checkCwd, normalizeCommand } from "../arguments/normalize.ts";
-import { ExecutableNotFoundError, type Output, TimeoutExpired } from "../errors.ts";
+import { type CommandOptions, normalizeCommand, spawnFailure, spawnFields } from "../arguments/normalize.ts";
+import { type Output, TimeoutExpired } from "../errors.ts";
 import { InputStream } from "../stdio/input-stream.ts";
 import type { OutputStream } from "../stdio/output-stream.ts";
 import { closeParentEnds, releaseChildEnds, resolveStdio, type StdioOption } from "../stdio/resolve-stdio.ts";
@@ -61,24 +61,11 @@ export class Popen implements AsyncDisposable {
     const io = resolveStdio(opts, { text: this.textMode, encoding: opts.encoding ?? "utf-8" });
     let proc: Subprocess;
     try {
-      proc = Bun.spawn({
-        cmd: command.cmd,
-        ...(command.argv0 !== undefined ? { argv0: command.argv0 } : {}),
-        env: command.env,
-        ...(command.cwd !== undefined ? { cwd: command.cwd } : {}),
-        stdio: io.stdio,
-        detached: Boolean(opts.startNewSession),
-      });
+      proc = Bun.spawn({ ...spawnFields(command), stdio: io.stdio, detached: Boolean(opts.startNewSession) });
     } catch (err) {
       releaseChildEnds(io);
       closeParentEnds(io);
-      const code = (err as { code?: string }).code;
-      if (code === "ENOENT" || code === "EACCES") {
-        // Bun blames the program when the cwd vanished: look again.
-        if (command.cwd !== undefined) checkCwd(command.cwd);
-        throw new ExecutableNotFoundError(command.cmd[0] as string, code, { cause: err });
-      }
-      throw err;
+      throw spawnFailure(err, command);
     }
     releaseChildEnds(io);
     this.#proc = proc;
