@@ -7,7 +7,23 @@ export interface Row {
   unit: string;
   conc: number | null;
   peers: Record<string, number | null>;
-  note?: string;
+  /** Latencies: smaller is better, so the ratio is peer / conc. */
+  lowerIsBetter?: boolean;
+}
+
+/** How much better conc is than a peer (> 1 = conc better), or null when either is missing. */
+export function advantage(r: Row, peer: number | null): number | null {
+  if (
+    r.conc === null ||
+    peer === null ||
+    !Number.isFinite(r.conc) ||
+    !Number.isFinite(peer) ||
+    r.conc <= 0 ||
+    peer <= 0
+  ) {
+    return null;
+  }
+  return r.lowerIsBetter ? peer / r.conc : r.conc / peer;
 }
 
 /** ops/s of `run` (which performs `ops` operations), as the mean over tinybench iterations. */

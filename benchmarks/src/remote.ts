@@ -66,6 +66,7 @@ export async function benchRemote(quick: boolean): Promise<Row[]> {
         workload: "one remote call, p50 latency (lower is better)",
         unit: "ms",
         conc: percentile(rLat, 0.5),
+        lowerIsBetter: true,
         peers: { "local executor p50": percentile(lLat, 0.5) },
       },
       {
@@ -73,6 +74,7 @@ export async function benchRemote(quick: boolean): Promise<Row[]> {
         workload: "one remote call, p99 latency (lower is better)",
         unit: "ms",
         conc: percentile(rLat, 0.99),
+        lowerIsBetter: true,
         peers: { "local executor p99": percentile(lLat, 0.99) },
       },
     ];

@@ -3,6 +3,9 @@ import { checkOutput, run } from "@conc/subprocess";
 import { type Row, throughput } from "./measure.ts";
 import { compileC, number, peer } from "./peers/external.ts";
 
+/** By absolute path, so the benchmark runs with any PATH (missing peers are then skipped). */
+const HEAD = ["/usr/bin/head", "/bin/head"].find((p) => Bun.file(p).size > 0) ?? "head";
+
 export async function benchSubprocess(quick: boolean): Promise<Row[]> {
   const spawns = quick ? 300 : 2000;
   const conc = await throughput(
@@ -31,7 +34,7 @@ export async function benchSubprocess(quick: boolean): Promise<Row[]> {
     "checkOutput",
     size,
     async () => {
-      const out = await checkOutput(["head", "-c", String(size), "/dev/zero"]);
+      const out = await checkOutput([HEAD, "-c", String(size), "/dev/zero"]);
       if (out.length !== size) throw new Error(`captured ${out.length} bytes, expected ${size}`);
     },
     true,
