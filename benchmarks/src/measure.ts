@@ -37,7 +37,9 @@ export async function throughput(
   bench.add(name, run);
   await bench.run();
   const task = bench.tasks[0];
-  const mean = task?.result && "latency" in task.result ? task.result.latency.mean : Number.NaN;
+  const result = task?.result as { state?: string; error?: unknown; latency?: { mean: number } } | undefined;
+  if (result?.state === "errored") console.error(`${name} failed:`, result.error);
+  const mean = result?.latency ? result.latency.mean : Number.NaN;
   return ops / (mean / 1000);
 }
 
