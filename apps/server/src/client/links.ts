@@ -1,13 +1,8 @@
 /** tRPC links for RemoteExecutor: bounded batches, a streaming link for map, SSE with the token in a header. */
-import {
-  httpBatchLink,
-  httpBatchStreamLink,
-  httpSubscriptionLink,
-  splitLink,
-  type TRPCLink,
-} from "@trpc/client";
+import { httpBatchLink, httpSubscriptionLink, splitLink, type TRPCLink } from "@trpc/client";
 import { EventSource } from "eventsource";
 import type { AppRouter } from "../router/router.ts";
+import { directStreamLink } from "./stream-link.ts";
 
 /** Unbounded batches fail with HTTP 431 at a few thousand parallel calls. */
 export const CLIENT_BATCH_ITEMS = 50;
@@ -36,14 +31,8 @@ export function createLinks(
       }),
       false: splitLink({
         condition: (op) => op.path === "map" || op.path === "submitStream",
-        // POST even for the map query: its items never fit in a URL.
-        true: httpBatchStreamLink({
-          url,
-          headers: () => auth,
-          maxItems: 1,
-          methodOverride: "POST",
-          fetch: fetchImpl as never,
-        }),
+        // One request each, POST even for the map query (its items never fit in a URL).
+        true: directStreamLink({ url, headers: () => auth, fetch: fetchImpl }),
         false: httpBatchLink({
           url,
           headers: () => auth,

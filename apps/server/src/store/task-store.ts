@@ -111,16 +111,15 @@ export class TaskStore {
     if (!rec) return undefined;
     if (!rec.view && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, timeoutMs);
         const listener = (r: TaskRecord) => {
           if (r === rec) done();
         };
-        function done() {
+        const done = () => {
           clearTimeout(timer);
-          self.#listeners.delete(listener);
+          this.#listeners.delete(listener);
           resolve();
-        }
-        const self = this;
+        };
+        const timer = setTimeout(done, timeoutMs);
         this.#listeners.add(listener);
       });
     }
