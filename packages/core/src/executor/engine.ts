@@ -19,6 +19,7 @@ import {
 import type { Transport } from "../transport/transport.ts";
 import type { FnRegistry } from "./fn-registry.ts";
 import { type AnyTask, Task, type TaskOwner } from "./task.ts";
+import { TaskQueue } from "./task-queue.ts";
 import { WorkerSlot } from "./worker-slot.ts";
 
 export interface EngineConfig {
@@ -45,8 +46,7 @@ export class ChunkFailure {
 export class Engine implements TaskOwner {
   readonly #cfg: EngineConfig;
   readonly #workers = new Set<WorkerSlot>();
-  #queue: (Task | undefined)[] = [];
-  #head = 0;
+  readonly #queue = new TaskQueue();
   #seq = 0;
   #starting = 0;
   #scheduled = false;
@@ -73,7 +73,7 @@ export class Engine implements TaskOwner {
 
   /** Queued here plus sent ahead and not started. */
   get queued(): number {
-    let n = this.#queue.length - this.#head;
+    let n = this.#queue.live(Number.POSITIVE_INFINITY);
     for (const w of this.#workers) for (const t of w.inflight.values()) if (t.state === "PENDING") n++;
     return n;
   }
@@ -128,16 +128,16 @@ export class Engine implements TaskOwner {
 
   /** Cancel every task that has not started. */
   cancelPending(): void {
-    for (let i = this.#head; i < this.#queue.length; i++) this.#queue[i]?.cancel();
+    this.#queue.forEach((t) => {
+      t.cancel();
+    });
     for (const w of this.#workers)
       for (const t of [...w.inflight.values()]) if (t.state === "PENDING") t.cancel();
   }
 
   /** Stop every task (queued or running) with `error` and end all workers. */
   stopAll(error: Error): void {
-    for (let i = this.#head; i < this.#queue.length; i++) this.#queue[i]?.stop(error);
-    this.#queue = [];
-    this.#head = 0;
+    for (const t of this.#queue.drain()) t.stop(error);
     for (const w of this.#workers) for (const t of [...w.inflight.values()]) t.stop(error);
   }
 
@@ -166,18 +166,8 @@ export class Engine implements TaskOwner {
     this.#cancels.clear();
     if (this.broken) return;
     this.#assign();
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-    let backlog = 0;
-    for (let i = this.#head; i < this.#queue.length && backlog <= this.#cfg.maxWorkers; i++) {
-      if (!this.#queue[i]?.done()) backlog++;
-    }
-    if (backlog === 0) {
-      this.#queue = [];
-      this.#head = 0;
-    }
+    this.#queue.compact();
+    const backlog = this.#queue.live(this.#cfg.maxWorkers + 1);
     let toStart = Math.min(this.#cfg.maxWorkers - this.#workers.size, backlog - this.#starting);
     while (toStart-- > 0) this.#spawn();
   };
@@ -196,11 +186,11 @@ export class Engine implements TaskOwner {
       this.#fill(w, c - w.inflight.size);
     }
     if (this.#starting > 0 || eligible.length === 0) return;
-    const backlog = this.#queue.length - this.#head;
+    const backlog = this.#queue.size;
     // With at least two tasks per worker waiting, every worker stays busy anyway: keep one more
     // queued inside each so none idles for a round trip between long tasks (bulk map chunks).
     const depthFloor = backlog >= 2 * eligible.length ? 2 : 1;
-    for (let round = 0; round < 2 && this.#head < this.#queue.length; round++) {
+    for (let round = 0; round < 2 && this.#queue.size > 0; round++) {
       const share = round === 0 ? Math.ceil(backlog / eligible.length) : Number.MAX_SAFE_INTEGER;
       for (const w of eligible)
         this.#fill(w, Math.min(share, Math.max(w.depth, depthFloor) * c - w.inflight.size));
@@ -210,15 +200,13 @@ export class Engine implements TaskOwner {
   #fill(w: WorkerSlot, limit: number): void {
     let room = limit;
     if (this.#cfg.maxTasksPerChild !== null) room = Math.min(room, this.#cfg.maxTasksPerChild - w.assigned);
-    if (room <= 0 || this.#head >= this.#queue.length) return;
+    if (room <= 0 || this.#queue.size === 0) return;
     const wasIdle = w.inflight.size === 0;
     let defs: FnDef[] | null = null;
     const t: unknown[] = [];
-    const q = this.#queue;
-    while (room > 0 && this.#head < q.length) {
-      const task = q[this.#head] as Task;
-      q[this.#head++] = undefined;
-      if (task.done()) continue;
+    while (room > 0) {
+      const task = this.#queue.take();
+      if (!task) break;
       if (!w.known.has(task.fnId)) {
         w.known.add(task.fnId);
         (defs ??= []).push(this.#cfg.registry.defs[task.fnId] as FnDef);
@@ -237,39 +225,8 @@ export class Engine implements TaskOwner {
     try {
       w.handle.send({ k: IN_RUN, d: defs, t });
     } catch (err) {
-      this.#sendOneByOne(w, defs, t, err);
+      w.sendSingly(defs, t, err);
     }
-  }
-
-  /** A batch failed to clone: send tasks singly so only those with bad arguments fail. */
-  #sendOneByOne(w: WorkerSlot, defs: FnDef[] | null, t: unknown[], batchError: unknown): void {
-    let pendingDefs = defs;
-    for (let i = 0; i < t.length; i += 4) {
-      const seq = t[i] as number;
-      const task = w.inflight.get(seq) as Task;
-      try {
-        w.handle.send({ k: IN_RUN, d: pendingDefs, t: t.slice(i, i + 4) });
-        pendingDefs = null;
-      } catch (err) {
-        w.inflight.delete(seq);
-        task.holder = null;
-        const why = err instanceof Error ? err.message : String(batchError);
-        task.setException(
-          new TypeError(
-            `An argument of this task cannot be sent to a worker (${why}). Pass structured-cloneable data.`,
-            { cause: err },
-          ),
-        );
-      }
-    }
-    if (pendingDefs) {
-      try {
-        w.handle.send({ k: IN_RUN, d: pendingDefs, t: [] });
-      } catch {
-        for (const d of pendingDefs) w.known.delete(d[0]);
-      }
-    }
-    if (w.inflight.size === 0) w.handle.unref();
   }
 
   #spawn(): void {
@@ -335,7 +292,7 @@ export class Engine implements TaskOwner {
       const max = this.#cfg.maxTasksPerChild;
       if (w.retiring || (max !== null && w.assigned >= max)) this.#retire(w, true);
     }
-    if (this.#head < this.#queue.length) this.#schedule();
+    if (this.#queue.size > 0) this.#schedule();
   }
 
   /** Take a worker out of service; `now` kills it at once (it holds nothing worth waiting for). */
@@ -350,25 +307,13 @@ export class Engine implements TaskOwner {
   #onExit(w: WorkerSlot, exitCode: number | null, signal: string | null): void {
     if (!this.#workers.delete(w)) return;
     if (!w.ready) this.#starting--;
-    const held: Task[] = [];
-    const requeue: Task[] = [];
-    for (const task of w.inflight.values()) {
-      task.holder = null;
-      if (task.done()) continue;
-      if (task.state === "RUNNING" || task.seq === w.exitSeq) held.push(task);
-      else requeue.push(task);
-    }
-    w.inflight.clear();
-    if (!w.deliberate) {
-      // The worker processes its window in order, so without a start notice the first one was running.
-      if (held.length === 0 && requeue.length > 0) held.push(requeue.shift() as Task);
-      if (!w.ready && !this.broken) {
-        this.#break(
-          this.#cfg.makeBroken(
-            `A worker exited during start-up (exit code ${exitCode}${signal ? `, ${signal}` : ""}): the executor is broken.`,
-          ),
-        );
-      }
+    const { held, requeue } = w.release();
+    if (!w.deliberate && !w.ready && !this.broken) {
+      this.#break(
+        this.#cfg.makeBroken(
+          `A worker exited during start-up (exit code ${exitCode}${signal ? `, ${signal}` : ""}): the executor is broken.`,
+        ),
+      );
     }
     const info = { exitCode, signal, pid: w.handle.pid };
     for (const task of held) {
@@ -382,10 +327,7 @@ export class Engine implements TaskOwner {
         ),
       );
     }
-    if (requeue.length > 0) {
-      this.#queue = [...requeue, ...this.#queue.slice(this.#head)];
-      this.#head = 0;
-    }
+    if (requeue.length > 0) this.#queue.pushFront(requeue);
     if (this.broken) for (const t of requeue) t.setException(this.broken);
     this.#schedule();
     if (this.#workers.size === 0 && this.#exitWaiters.length > 0) {
@@ -398,12 +340,7 @@ export class Engine implements TaskOwner {
   #break(error: BrokenExecutorError): void {
     if (this.broken) return;
     this.broken = error;
-    for (let i = this.#head; i < this.#queue.length; i++) {
-      const t = this.#queue[i];
-      if (t && !t.done()) t.setException(error);
-    }
-    this.#queue = [];
-    this.#head = 0;
+    for (const t of this.#queue.drain()) t.setException(error);
     for (const w of this.#workers) {
       for (const t of [...w.inflight.values()]) if (!t.done()) t.setException(error);
       this.#retire(w, true);

@@ -1,4 +1,5 @@
 /** The engine's bookkeeping for one worker. */
+import { type FnDef, IN_RUN } from "../transport/protocol.ts";
 import type { WorkerHandle } from "../transport/transport.ts";
 import type { Task, TaskHolder } from "./task.ts";
 
@@ -42,5 +43,57 @@ export class WorkerSlot implements TaskHolder {
     const target =
       perTask <= 0 ? MAX_DEPTH : Math.max(1, Math.min(MAX_DEPTH, Math.floor(TARGET_WINDOW_MS / perTask)));
     this.depth = target > this.depth ? Math.min(target, this.depth * 2) : target;
+  }
+
+  /**
+   * The worker is gone: split what it held into tasks that were running there (they fail) and
+   * tasks only sent ahead (they go back to the queue). Without a start notice, the first one was
+   * running: a worker runs its window in order.
+   */
+  release(): { held: Task[]; requeue: Task[] } {
+    const held: Task[] = [];
+    const requeue: Task[] = [];
+    for (const task of this.inflight.values()) {
+      task.holder = null;
+      if (task.done()) continue;
+      if (task.state === "RUNNING" || task.seq === this.exitSeq) held.push(task);
+      else requeue.push(task);
+    }
+    this.inflight.clear();
+    if (!this.deliberate && held.length === 0 && requeue.length > 0) held.push(requeue.shift() as Task);
+    return { held, requeue };
+  }
+
+  /** A batch failed to clone: send its tasks singly so only those with bad arguments fail. */
+  sendSingly(defs: FnDef[] | null, t: unknown[], batchError: unknown): void {
+    let pendingDefs = defs;
+    for (let i = 0; i < t.length; i += 4) {
+      const seq = t[i] as number;
+      const task = this.inflight.get(seq) as Task;
+      try {
+        this.handle.send({ k: IN_RUN, d: pendingDefs, t: t.slice(i, i + 4) });
+        pendingDefs = null;
+      } catch (err) {
+        this.inflight.delete(seq);
+        task.holder = null;
+        const why = err instanceof Error ? err.message : String(batchError);
+        task.setException(
+          new TypeError(
+            `An argument of this task cannot be sent to a worker (${why}). Pass structured-cloneable data.`,
+            {
+              cause: err,
+            },
+          ),
+        );
+      }
+    }
+    if (pendingDefs) {
+      try {
+        this.handle.send({ k: IN_RUN, d: pendingDefs, t: [] });
+      } catch {
+        for (const d of pendingDefs) this.known.delete(d[0]);
+      }
+    }
+    if (this.inflight.size === 0) this.handle.unref();
   }
 }
