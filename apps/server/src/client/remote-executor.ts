@@ -9,7 +9,6 @@ import {
   ExecutorShutdownError,
   type Future,
   type MapOptions,
-  TimeoutError,
   wait,
 } from "@conc/core";
 import { createTRPCClient, TRPCClientError } from "@trpc/client";
@@ -17,8 +16,10 @@ import { RemoteConnectionError } from "../errors.ts";
 import type { AppRouter } from "../router/router.ts";
 import { WATCH_MAX_IDS } from "../router/schemas.ts";
 import type { TaskView } from "../store/task-store.ts";
+import { clientError } from "./client-error.ts";
 import { createLinks } from "./links.ts";
 import { RemoteFuture, type RemoteFutureOwner } from "./remote-future.ts";
+import { remoteMap } from "./remote-map.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: task functions take and return anything
 type Fn = (...args: any[]) => any;
@@ -126,51 +127,11 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
     ...rest: (Iterable<unknown> | MapOptions)[]
   ): AsyncIterableIterator<Awaited<ReturnType<TaskOf<M, K>>>> {
     const name = this.#name(task);
-    const last = rest[rest.length - 1];
-    const hasOptions =
-      last !== undefined && typeof last === "object" && !(Symbol.iterator in (last as object));
-    const options = (hasOptions ? last : {}) as MapOptions;
-    const iterables = (hasOptions ? rest.slice(0, -1) : rest) as Iterable<unknown>[];
-    if (iterables.length === 0) throw new TypeError("map() needs at least one iterable of arguments.");
-    const tuples = zip(iterables);
-    const deadline = options.timeout === undefined ? undefined : performance.now() + options.timeout;
-    const abort = new AbortController();
-    const client = this.#client;
-    const { pool, mapWindow } = this.#opts;
-    const resolve = this.#resolve;
-    async function* generate() {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      if (deadline !== undefined)
-        timer = setTimeout(
-          () => abort.abort(new TimeoutError(`map() did not finish within ${options.timeout} ms.`)),
-          Math.max(0, deadline - performance.now()),
-        );
-      try {
-        for (let start = 0; start < tuples.length; start += mapWindow) {
-          const args = tuples.slice(start, start + mapWindow);
-          let stream: AsyncIterable<{ ok: boolean; value?: unknown; error?: unknown }>;
-          try {
-            stream = await client.map.query(
-              { pool, task: name, args, ...(options.chunksize ? { chunksize: options.chunksize } : {}) },
-              { signal: abort.signal },
-            );
-            for await (const item of stream) {
-              if (!item.ok)
-                throw deserializeError(item.error as Parameters<typeof deserializeError>[0], resolve);
-              yield item.value as Awaited<ReturnType<TaskOf<M, K>>>;
-            }
-          } catch (err) {
-            if (abort.signal.aborted && abort.signal.reason instanceof TimeoutError)
-              throw abort.signal.reason;
-            throw err instanceof TRPCClientError ? clientError(err) : err;
-          }
-        }
-      } finally {
-        clearTimeout(timer);
-        abort.abort();
-      }
-    }
-    return generate();
+    return remoteMap(
+      this.#client,
+      { pool: this.#opts.pool, task: name, window: this.#opts.mapWindow, resolve: this.#resolve },
+      rest,
+    ) as AsyncIterableIterator<Awaited<ReturnType<TaskOf<M, K>>>>;
   }
 
   /**
@@ -340,30 +301,5 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
       f.settleCancelled(err instanceof Error ? err : new CancelledError());
     } else if (view.ok) f.setResult(view.value);
     else f.setException(view.error ? deserializeError(view.error, this.#resolve) : new Error("Task failed."));
-  }
-}
-
-/** A tRPC client error with its code kept as `code` (e.g. "NOT_FOUND", "TOO_MANY_REQUESTS"). */
-function clientError(err: TRPCClientError<AppRouter>): Error {
-  const code = (err.data as { code?: string } | undefined)?.code ?? "UNKNOWN";
-  const status = (err.data as { httpStatus?: number } | undefined)?.httpStatus;
-  return Object.assign(err, { code, status });
-}
-
-function zip(iterables: Iterable<unknown>[]): unknown[][] {
-  const its = iterables.map((it) => {
-    if (it === null || typeof it !== "object" || !(Symbol.iterator in it))
-      throw new TypeError("map() arguments must be iterables.");
-    return it[Symbol.iterator]();
-  });
-  const out: unknown[][] = [];
-  while (true) {
-    const tuple: unknown[] = [];
-    for (const it of its) {
-      const r = it.next();
-      if (r.done) return out;
-      tuple.push(r.value);
-    }
-    out.push(tuple);
   }
 }
