@@ -345,6 +345,20 @@ for (const kind of kinds) {
       expect(() => ex.submit(tasks.add, 1, 2)).toThrow(ExecutorShutdownError);
     });
 
+    test("an uncaught error in a task's timer ends the worker: that task fails, the pool goes on", async () => {
+      const ex = kind.make({ maxWorkers: 1 });
+      const err = await ex.submit(tasks.crashLater).exception();
+      expect(err).toBeInstanceOf(WorkerExitedError);
+      expect(await ex.run(tasks.add, 1, 2)).toBe(3);
+    });
+
+    test("a task module that cannot be loaded breaks the executor with its error", async () => {
+      const ex = kind.make({ module: new URL("./fixtures/does-not-exist.ts", import.meta.url) });
+      const err = (await ex.submit("anything").exception()) as Error;
+      expect(err).toBeInstanceOf(kind.Broken);
+      expect(err.message).toContain("does-not-exist");
+    });
+
     test("initializer runs in each worker with initargs", async () => {
       const ex = kind.make({ maxWorkers: 1, initializer: tasks.init, initargs: [{ ready: true }] });
       expect(await ex.run(tasks.getInit)).toEqual({ ready: true });

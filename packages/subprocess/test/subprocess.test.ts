@@ -72,6 +72,13 @@ describe("Popen", () => {
     expect((await p.communicate())[0]).toBe("hé\nx\ny");
   });
 
+  test("encoding turns on text mode with that decoder", async () => {
+    const p = popen(["printf", "caf\\351"], { stdout: PIPE, encoding: "latin1" });
+    expect(p.textMode).toBe(true);
+    expect((await p.communicate())[0]).toBe("café");
+    expect(() => new Popen(["true"], { stdout: PIPE, encoding: "no-such-encoding" })).toThrow(RangeError);
+  });
+
   test("communicate sends input and closes stdin", async () => {
     const p = popen(["cat"], { stdin: PIPE, stdout: PIPE, text: true });
     expect((await p.communicate({ input: "hello\nworld\n" }))[0]).toBe("hello\nworld\n");

@@ -1,6 +1,7 @@
 /** Python-style args (string or list, shell, executable, env, cwd) into what Bun.spawn runs. */
 import { statSync } from "node:fs";
 import { CwdNotFoundError, ExecutableNotFoundError } from "../errors.ts";
+import { validateEncoding } from "../stdio/text.ts";
 
 export interface CommandOptions {
   cwd?: string | undefined;
@@ -51,7 +52,11 @@ export function spawnFailure(err: unknown, command: Command): unknown {
   return new ExecutableNotFoundError(command.cmd[0] as string, code, { cause: err });
 }
 
-export function normalizeCommand(args: string | readonly string[], options: CommandOptions): Command {
+export function normalizeCommand(
+  args: string | readonly string[],
+  options: CommandOptions & { encoding?: string | undefined },
+): Command {
+  validateEncoding(options.encoding);
   let list: string[];
   if (typeof args === "string") list = [args];
   else if (Array.isArray(args) && args.every((a) => typeof a === "string")) list = [...args];

@@ -29,6 +29,11 @@ export class TextTranslator {
   }
 }
 
+/** Throws a RangeError for an encoding TextDecoder does not know (before anything is spawned). */
+export function validateEncoding(encoding: string | undefined): void {
+  if (encoding !== undefined) new TextTranslator(encoding);
+}
+
 /** Decodes a whole buffer in text mode. */
 export function decodeText(bytes: Uint8Array, encoding?: string): string {
   return new TextTranslator(encoding).push(bytes, true);
