@@ -104,6 +104,23 @@ describe("RemoteExecutor", () => {
     expect(await remote.submit("add", 2, 2).result()).toBe(4);
   });
 
+  test("a task longer than the server's idle timeout still delivers its result", async () => {
+    const h = start();
+    // A 1 s idle timeout: the stream must be kept alive (pings) or resumed (SSE fallback).
+    const strict = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: h.app.fetch, idleTimeout: 1 });
+    try {
+      const remote = new RemoteExecutor<typeof tasks>({
+        url: `http://127.0.0.1:${strict.port}/trpc`,
+        token: TOKEN,
+        pool: "threads",
+      });
+      expect(await remote.submit("sleep", 2500, "late").result()).toBe("late");
+      await remote.shutdown();
+    } finally {
+      await strict.stop(true);
+    }
+  }, 15_000);
+
   test("per-task timeout", async () => {
     const h = start();
     const remote = h.client();

@@ -7,6 +7,8 @@ export const SSE_PING_MS = 3000;
 
 export function createTRPC(maxStreamMs: number) {
   return initTRPC.create({
+    // Streamed responses (submitStream, map) ping too, so a long task never idles a connection out.
+    jsonl: { pingMs: SSE_PING_MS },
     sse: {
       ping: { enabled: true, intervalMs: SSE_PING_MS },
       maxDurationMs: maxStreamMs,
