@@ -208,6 +208,12 @@ for (const kind of kinds) {
       expect(back[2]).toBeInstanceOf(Date);
       expect(back[3]).toBeNaN();
       expect(4 in back).toBe(true);
+      const numbers = Array.from({ length: 500 }, (_, i) =>
+        i % 4 === 0 ? -0 : i % 4 === 1 ? Number.NaN : i / 3,
+      );
+      const nums = await collect(ex.map(tasks.identity, numbers, { chunksize: 250 }));
+      expect(nums).toEqual(numbers);
+      expect(Object.is(nums[0], -0)).toBe(true);
     });
 
     test("map re-raises a task's error at its position", async () => {

@@ -36,8 +36,25 @@ describe("bulk JSON over IPC", () => {
     expect(back.t).toEqual(msg.t);
   });
 
-  test("large plain results travel as JSON", () => {
-    const results = Array.from({ length: 200 }, (_, i) => i * 2);
+  test("large all-number results travel as float64 bytes, exactly", () => {
+    const results = Array.from({ length: 200 }, (_, i) => i * 2.5);
+    results[0] = -0;
+    results[1] = Number.NaN;
+    results[2] = Number.POSITIVE_INFINITY;
+    results[3] = Number.MIN_VALUE;
+    const msg: ResultsMessage = { k: OUT_RESULTS, r: [7, ST_OK, results], s: null };
+    const packed = packWorker(msg) as ResultsMessage;
+    expect(packed.f).toEqual([2]);
+    expect(packed.j).toEqual([]);
+    expect(typeof packed.r[2]).toBe("string");
+    const back = (unpackWorker(structuredClone(packed)) as ResultsMessage).r[2] as number[];
+    expect(back).toEqual(results);
+    expect(Object.is(back[0], -0)).toBe(true);
+    expect(back[1]).toBeNaN();
+  });
+
+  test("large plain non-number results travel as JSON", () => {
+    const results = Array.from({ length: 200 }, (_, i) => `v${i}`);
     const msg: ResultsMessage = { k: OUT_RESULTS, r: [7, ST_OK, results], s: null };
     const packed = packWorker(msg) as ResultsMessage;
     expect(packed.j).toEqual([2]);

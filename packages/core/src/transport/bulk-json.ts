@@ -37,34 +37,64 @@ export function jsonExact(v: unknown, depth = 0): boolean {
   }
 }
 
-function pack(list: unknown[], first: number, step: number): { list: unknown[]; j: number[] } | undefined {
+function allNumbers(v: unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== "number") return false;
+  return true;
+}
+
+/** Numbers travel as the base64 of their float64 bytes: exact for every number (-0, NaN, ±Infinity too). */
+function encodeNumbers(v: number[]): string {
+  const f = new Float64Array(v);
+  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString("base64");
+}
+
+function decodeNumbers(s: string): number[] {
+  const b = Buffer.from(s, "base64");
+  const f = new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+  const out = new Array<number>(f.length);
+  for (let i = 0; i < f.length; i++) out[i] = f[i] as number;
+  return out;
+}
+
+function pack(
+  list: unknown[],
+  first: number,
+  step: number,
+): { list: unknown[]; j: number[]; f: number[] } | undefined {
   let out: unknown[] | undefined;
   const j: number[] = [];
+  const f: number[] = [];
   for (let i = first; i < list.length; i += step) {
     const v = list[i];
-    if (Array.isArray(v) && v.length >= MIN_LENGTH && jsonExact(v)) {
+    if (!Array.isArray(v) || v.length < MIN_LENGTH) continue;
+    if (allNumbers(v)) {
+      out ??= list.slice();
+      out[i] = encodeNumbers(v);
+      f.push(i);
+    } else if (jsonExact(v)) {
       out ??= list.slice();
       out[i] = JSON.stringify(v);
       j.push(i);
     }
   }
-  return out ? { list: out, j } : undefined;
+  return out ? { list: out, j, f } : undefined;
 }
 
-function unpack(list: unknown[], j: number[] | undefined): void {
+function unpack(list: unknown[], j: number[] | undefined, f: number[] | undefined): void {
   if (j) for (const i of j) list[i] = JSON.parse(list[i] as string);
+  if (f) for (const i of f) list[i] = decodeNumbers(list[i] as string);
 }
 
 /** Parent side, before sending: encode bulk task arguments. */
 export function packParent(msg: ParentMessage): ParentMessage {
   if (msg.k !== IN_RUN) return msg;
   const packed = pack(msg.t, 3, 4);
-  return packed ? { ...msg, t: packed.list, j: packed.j } : msg;
+  return packed ? { ...msg, t: packed.list, j: packed.j, f: packed.f } : msg;
 }
 
 /** Worker side, on receipt. */
 export function unpackParent(msg: ParentMessage): ParentMessage {
-  if (msg.k === IN_RUN) unpack(msg.t, msg.j);
+  if (msg.k === IN_RUN) unpack(msg.t, msg.j, msg.f);
   return msg;
 }
 
@@ -72,11 +102,11 @@ export function unpackParent(msg: ParentMessage): ParentMessage {
 export function packWorker(msg: WorkerMessage): WorkerMessage {
   if (msg.k !== OUT_RESULTS) return msg;
   const packed = pack(msg.r, 2, 3);
-  return packed ? { ...msg, r: packed.list, j: packed.j } : msg;
+  return packed ? { ...msg, r: packed.list, j: packed.j, f: packed.f } : msg;
 }
 
 /** Parent side, on receipt. */
 export function unpackWorker(msg: WorkerMessage): WorkerMessage {
-  if (msg.k === OUT_RESULTS) unpack(msg.r, msg.j);
+  if (msg.k === OUT_RESULTS) unpack(msg.r, msg.j, msg.f);
   return msg;
 }

@@ -43,6 +43,8 @@ export interface RunMessage {
   t: unknown[];
   /** Positions in `t` holding JSON text instead of an args array (process IPC only). */
   j?: number[];
+  /** Positions in `t` holding base64 float64 bytes of an all-number args array (process IPC only). */
+  f?: number[];
 }
 
 export interface CancelMessage {
@@ -80,6 +82,8 @@ export interface ResultsMessage {
   x?: number;
   /** Positions in `r` holding JSON text instead of a result array (process IPC only). */
   j?: number[];
+  /** Positions in `r` holding base64 float64 bytes of an all-number result array (process IPC only). */
+  f?: number[];
 }
 
 export type WorkerMessage = ReadyMessage | ResultsMessage;
