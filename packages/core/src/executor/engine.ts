@@ -264,7 +264,12 @@ export class Engine implements TaskOwner {
       this.#schedule();
       return;
     }
-    if (msg.s) for (const seq of msg.s) w.inflight.get(seq)?.markRunning();
+    if (msg.s) {
+      for (const seq of msg.s) {
+        w.inflight.get(seq)?.markRunning();
+        w.lastStarted = seq;
+      }
+    }
     if (msg.x !== undefined) w.exitSeq = msg.x;
     const r = msg.r;
     for (let i = 0; i < r.length; i += 3) {

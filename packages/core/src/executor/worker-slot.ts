@@ -26,6 +26,8 @@ export class WorkerSlot implements TaskHolder {
   deliberate = false;
   /** Seq of a task that called process.exit(), if the worker said so. */
   exitSeq = -1;
+  /** Seq of the last task the worker reported as started. */
+  lastStarted = -1;
   /** Tasks sent ahead per unit of concurrency, adapted to task duration. */
   depth = 1;
   #mark = 0;
@@ -51,6 +53,9 @@ export class WorkerSlot implements TaskHolder {
    * running: a worker runs its window in order.
    */
   release(): { held: Task[]; requeue: Task[] } {
+    // The crash is already explained when the task that ran is known, even if that task was
+    // settled here meanwhile (cancelled too late, timed out): then nothing else is to blame.
+    const explained = this.inflight.has(this.exitSeq) || this.inflight.has(this.lastStarted);
     const held: Task[] = [];
     const requeue: Task[] = [];
     for (const task of this.inflight.values()) {
@@ -60,7 +65,8 @@ export class WorkerSlot implements TaskHolder {
       else requeue.push(task);
     }
     this.inflight.clear();
-    if (!this.deliberate && held.length === 0 && requeue.length > 0) held.push(requeue.shift() as Task);
+    if (!this.deliberate && !explained && held.length === 0 && requeue.length > 0)
+      held.push(requeue.shift() as Task);
     return { held, requeue };
   }
 
