@@ -3,6 +3,7 @@
  * it receives batches, runs them in order (up to `concurrency` at once), and answers with one
  * message per burst of work.
  */
+import { ChunkFailure } from "../transport/chunk-failure.ts";
 import { serializeError } from "../transport/error-codec.ts";
 import {
   type FnDef,
@@ -235,13 +236,6 @@ function replaceUncloneable(results: unknown[], cause: unknown): unknown[] {
     }
   }
   return out;
-}
-
-class ChunkFailure {
-  constructor(
-    readonly results: unknown[],
-    readonly error: unknown,
-  ) {}
 }
 
 /** Makes `process.exit()` inside a task hand over finished results and name the task first. */

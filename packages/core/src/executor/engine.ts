@@ -3,6 +3,7 @@
  * ahead to each worker, batching of messages per event-loop turn, and crash recovery.
  */
 import { type BrokenExecutorError, WorkerExitedError } from "../errors.ts";
+import { ChunkFailure } from "../transport/chunk-failure.ts";
 import { deserializeError, type ErrorClassResolver, type SerializedError } from "../transport/error-codec.ts";
 import {
   type FnDef,
@@ -33,14 +34,6 @@ export interface EngineConfig {
   makeBroken: (message: string, cause?: unknown) => BrokenExecutorError;
   resolveErrorClass: ErrorClassResolver;
   registry: FnRegistry;
-}
-
-/** What a failed chunk of `map` resolves to: results before the failing item, then its error. */
-export class ChunkFailure {
-  constructor(
-    readonly results: unknown[],
-    readonly error: unknown,
-  ) {}
 }
 
 export class Engine implements TaskOwner {

@@ -6,7 +6,7 @@
 import { TimeoutError } from "../errors.ts";
 import type { Future } from "../future/future.ts";
 import { validateTimeout } from "../future/future.ts";
-import { ChunkFailure } from "./engine.ts";
+import { ChunkFailure } from "../transport/chunk-failure.ts";
 import { validateInt } from "./options.ts";
 
 export interface MapOptions {

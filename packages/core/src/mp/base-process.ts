@@ -26,7 +26,6 @@ export interface ProcessOptions<F extends AnyFn = AnyFn> {
 /** How a one-shot worker is started and stopped. */
 export interface Runner {
   readonly pid: number | undefined;
-  readonly threadId: number | undefined;
   /** Resolves with [exitCode (negative signal number when killed)] once the worker is gone. */
   readonly exited: Promise<number>;
   stop(signal: "SIGTERM" | "SIGKILL"): void;

@@ -3,13 +3,13 @@
  * Unlike CPython, a worker that dies fails its tasks (WorkerExitedError) instead of hanging.
  */
 import { CancelledError, ExecutorShutdownError, InvalidStateError } from "../errors.ts";
-import { ChunkFailure } from "../executor/engine.ts";
 import { type AnyFn, type Executor, internalsOf, type TaskRef } from "../executor/executor.ts";
 import { mapChunks } from "../executor/map.ts";
 import { cpuCount, validateInt } from "../executor/options.ts";
 import { ProcessPoolExecutor } from "../executor/process-pool.ts";
 import { ThreadPoolExecutor } from "../executor/thread-pool.ts";
 import { Future } from "../future/future.ts";
+import { ChunkFailure } from "../transport/chunk-failure.ts";
 import { asCompleted } from "../waiting/as-completed.ts";
 import { type AsyncCallbacks, AsyncResult } from "./async-result.ts";
 

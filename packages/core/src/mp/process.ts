@@ -18,21 +18,17 @@ export class Process extends BaseProcess {
   }
 
   protected launch(start: TargetStart): Runner {
-    const runner: Runner = {
-      pid: undefined,
-      threadId: undefined,
-      reported: undefined,
-      exited: Promise.resolve(0),
-      stop: () => {},
-      unref: () => {},
-    };
+    let reported: TargetReport | undefined;
     const proc = spawnBunChild(ENTRY, (message: TargetReport) => {
-      runner.reported = message;
+      reported = message;
       proc.send("ack");
     });
     proc.send(start);
-    return Object.assign(runner, {
+    return {
       pid: proc.pid,
+      get reported() {
+        return reported;
+      },
       exited: proc.exited.then(() =>
         proc.signalCode
           ? -(constants.signals[proc.signalCode as keyof typeof constants.signals] ?? 1)
@@ -40,6 +36,6 @@ export class Process extends BaseProcess {
       ),
       stop: (signal: "SIGTERM" | "SIGKILL") => proc.kill(signal),
       unref: () => proc.unref(),
-    });
+    };
   }
 }

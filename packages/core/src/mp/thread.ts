@@ -26,7 +26,6 @@ export class Thread extends BaseProcess {
     this.#threadId = (worker as unknown as { threadId?: number }).threadId;
     const runner: Runner = {
       pid: undefined,
-      threadId: this.#threadId,
       reported: undefined,
       exited: new Promise<number>((resolve) => {
         worker.addEventListener("close", (e: Event) => resolve((e as CloseEvent).code ?? 0));

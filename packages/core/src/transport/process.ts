@@ -20,7 +20,6 @@ export function startProcessWorker(events: WorkerEvents): WorkerHandle {
   });
   return {
     pid: proc.pid,
-    threadId: undefined,
     send(msg: ParentMessage) {
       try {
         proc.send(packParent(msg));

@@ -20,7 +20,6 @@ export function startThreadWorker(events: WorkerEvents): WorkerHandle {
   });
   return {
     pid: undefined,
-    threadId: (worker as unknown as { threadId?: number }).threadId,
     send(msg: ParentMessage) {
       worker.postMessage(msg);
     },

@@ -10,8 +10,6 @@ export interface WorkerEvents {
 export interface WorkerHandle {
   /** OS process id (processes) or undefined (threads). */
   readonly pid: number | undefined;
-  /** Thread id (threads) or undefined (processes). */
-  readonly threadId: number | undefined;
   /** Throws when the message cannot be cloned. */
   send(msg: ParentMessage): void;
   /** Keep the program alive while this worker holds work. */
