@@ -153,7 +153,6 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
 
   /** @internal */
   cancelRemote(fut: RemoteFuture<unknown>): void {
-    this.#live.delete(fut);
     if (fut.id !== undefined) this.#client.cancel.mutate({ id: fut.id }).catch(() => {});
   }
 
@@ -261,7 +260,7 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
           clearTimeout(lost);
           this.#subscriptions.delete(sub);
           // The server ends long streams (maxDurationMs): carry on where it stopped.
-          if (byId.size > 0 && !this.#closedFor(byId)) this.#watch(byId, last);
+          if (byId.size > 0 && !this.#allDone(byId)) this.#watch(byId, last);
         },
         onConnectionStateChange: (state) => {
           if (state.state === "connecting" && state.error && lost === undefined) {
@@ -290,7 +289,7 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
     this.#subscriptions.add(sub);
   }
 
-  #closedFor(byId: Map<string, RemoteFuture<unknown>>): boolean {
+  #allDone(byId: Map<string, RemoteFuture<unknown>>): boolean {
     return [...byId.values()].every((f) => f.done());
   }
 
