@@ -10,7 +10,7 @@ const ENTRY = fileURLToPath(new URL("./watchdog-entry.ts", import.meta.url));
 
 /** Starts guarding `pgid`; returns the function that stops guarding (call it once the group is gone). */
 export function guardGroup(pgid: number): () => void {
-  const dog = Bun.spawn([process.execPath, ENTRY, String(pgid)], {
+  const dog = Bun.spawn([process.execPath, ENTRY, String(pgid), String(process.pid)], {
     stdin: "pipe",
     stdout: "ignore",
     stderr: "inherit",
