@@ -32,16 +32,32 @@ function popen(...a: ConstructorParameters<typeof Popen>): Popen {
   return p;
 }
 afterEach(async () => {
+  seen.clear();
   for (const p of children.splice(0)) await p[Symbol.asyncDispose]();
 });
 
-function alive(pid: number): boolean {
+/** Start time of a live, non-zombie process (field 22 of /proc/pid/stat), or null. */
+function startTime(pid: number): string | null {
   try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2]?.startsWith("Z");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[0] === "Z" ? null : (fields[19] ?? null);
   } catch {
-    return false;
+    return null;
   }
+}
+
+const seen = new Map<number, string>();
+/**
+ * Whether the process first checked under this pid still runs. PIDs wrap at 32768 here and the
+ * suite spawns thousands of processes, so a reused pid must not count as the old process.
+ */
+function alive(pid: number): boolean {
+  const start = startTime(pid);
+  if (start === null) return false;
+  const first = seen.get(pid);
+  if (first === undefined) seen.set(pid, start);
+  return first === undefined || first === start;
 }
 
 describe("Popen", () => {
