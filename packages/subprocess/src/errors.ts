@@ -1,5 +1,7 @@
 /** Every error @conc/subprocess raises, with the fields a caller needs. */
 
+import { signalName } from "./terminate/signals.ts";
+
 /** Output as captured: a string in text mode, bytes otherwise, null when not captured. */
 export type Output = string | Uint8Array | null;
 
@@ -10,6 +12,15 @@ function show(cmd: string | readonly string[]): string {
 /** Base class of CalledProcessError and TimeoutExpired. */
 export class SubprocessError extends Error {
   override name = "SubprocessError";
+}
+
+/** Python's wording: "died with <Signals.SIGABRT: 6>.", "died with unknown signal 99.", "returned non-zero exit status 1." */
+function howItEnded(returncode: number): string {
+  if (returncode >= 0) return `returned non-zero exit status ${returncode}.`;
+  const name = signalName(-returncode);
+  return name === undefined
+    ? `died with unknown signal ${-returncode}.`
+    : `died with <Signals.${name}: ${-returncode}>.`;
 }
 
 /** A checked command exited with a non-zero code (or was killed: returncode -N). */
@@ -25,9 +36,7 @@ export class CalledProcessError extends SubprocessError {
     stdout: Output = null,
     stderr: Output = null,
   ) {
-    const how =
-      returncode < 0 ? `died with signal ${-returncode}.` : `returned non-zero exit status ${returncode}.`;
-    super(`Command ${show(cmd)} ${how}`);
+    super(`Command ${show(cmd)} ${howItEnded(returncode)}`);
     this.returncode = returncode;
     this.cmd = cmd;
     this.stdout = stdout;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,41 +24,7 @@ import {
   SubprocessError,
   TimeoutExpired,
 } from "@conc/subprocess";
-
-const children: Popen[] = [];
-function popen(...a: ConstructorParameters<typeof Popen>): Popen {
-  const p = new Popen(...a);
-  children.push(p);
-  return p;
-}
-afterEach(async () => {
-  seen.clear();
-  for (const p of children.splice(0)) await p[Symbol.asyncDispose]();
-});
-
-/** Start time of a live, non-zombie process (field 22 of /proc/pid/stat), or null. */
-function startTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[0] === "Z" ? null : (fields[19] ?? null);
-  } catch {
-    return null;
-  }
-}
-
-const seen = new Map<number, string>();
-/**
- * Whether the process first checked under this pid still runs. PIDs wrap at 32768 here and the
- * suite spawns thousands of processes, so a reused pid must not count as the old process.
- */
-function alive(pid: number): boolean {
-  const start = startTime(pid);
-  if (start === null) return false;
-  const first = seen.get(pid);
-  if (first === undefined) seen.set(pid, start);
-  return first === undefined || first === start;
-}
+import { alive, popen } from "./helpers/processes.ts";
 
 describe("Popen", () => {
   test("communicate returns stdout and stderr; returncode set", async () => {
@@ -255,7 +221,7 @@ describe("Popen", () => {
     expect(() => new Popen(["ls"], { stdout: -7 as number })).toThrow(TypeError);
     const p = popen(["true"]);
     await expect(p.communicate({ input: "x" })).rejects.toBeInstanceOf(TypeError);
-    await expect(p.wait(-1)).rejects.toBeInstanceOf(TypeError);
+    await expect(p.wait(Number.NaN)).rejects.toBeInstanceOf(TypeError);
   });
 
   test("await using kills and reaps", async () => {
@@ -385,7 +351,7 @@ describe("run and friends", () => {
     const err = await run(["sh", "-c", "kill -9 $$"], { check: true }).catch((e) => e);
     expect(err).toBeInstanceOf(CalledProcessError);
     expect(err.returncode).toBe(-9);
-    expect(err.message).toContain("died with signal 9");
+    expect(err.message).toContain("died with <Signals.SIGKILL: 9>.");
   });
 });
 

@@ -3,7 +3,7 @@ import { PIPE, STDOUT } from "../constants.ts";
 import { type Output, TimeoutExpired } from "../errors.ts";
 import { CompletedProcess } from "../result/completed-process.ts";
 import { type InternalPopenOptions, Popen } from "../spawn/popen.ts";
-import { popenOptionsFor, type RunOptions } from "./options.ts";
+import { checkOutputOptions, popenOptionsFor, type RunOptions } from "./options.ts";
 
 export type { RunOptions };
 
@@ -63,9 +63,7 @@ export async function checkOutput(
   args: string | readonly string[],
   options: Omit<RunOptions, "check" | "stdout" | "captureOutput"> = {},
 ): Promise<string | Uint8Array> {
-  if ("stdout" in options && (options as RunOptions).stdout !== undefined) {
-    throw new TypeError("stdout cannot be given to checkOutput: it is captured.");
-  }
+  checkOutputOptions(options, "checkOutput");
   const r = await run(args, { ...options, stdout: PIPE, check: true });
   return r.stdout as string | Uint8Array;
 }

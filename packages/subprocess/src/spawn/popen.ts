@@ -1,5 +1,6 @@
 /** Python's subprocess.Popen on Bun.spawn. */
 import type { Subprocess } from "bun";
+import { POPEN_OPTIONS, rejectUnknownOptions } from "../arguments/known-options.ts";
 import { type CommandOptions, normalizeCommand, spawnFailure, spawnFields } from "../arguments/normalize.ts";
 import { type Output, TimeoutExpired } from "../errors.ts";
 import { InputStream } from "../stdio/input-stream.ts";
@@ -7,6 +8,7 @@ import type { OutputStream } from "../stdio/output-stream.ts";
 import { closeParentEnds, releaseChildEnds, resolveStdio, type StdioOption } from "../stdio/resolve-stdio.ts";
 import { killGroup, type SignalName, signalNumber, toReturncode } from "../terminate/signals.ts";
 import { guardGroup } from "../terminate/watchdog.ts";
+import { EXPIRED, raceTimeout, validateTimeout } from "../timeout/deadline.ts";
 
 export interface PopenOptions extends CommandOptions {
   stdin?: StdioOption;
@@ -24,13 +26,6 @@ export interface PopenOptions extends CommandOptions {
 export interface InternalPopenOptions extends PopenOptions {
   /** Kill the child's group if this process dies. */
   guardSession?: boolean;
-}
-
-function validateTimeout(timeout: unknown): asserts timeout is number | undefined {
-  if (timeout === undefined) return;
-  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
-    throw new TypeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}.`);
-  }
 }
 
 /**
@@ -56,6 +51,7 @@ export class Popen implements AsyncDisposable {
   constructor(args: string | readonly string[], options: PopenOptions = {}) {
     this.args = args;
     const opts = options as InternalPopenOptions;
+    rejectUnknownOptions(opts, POPEN_OPTIONS, "Popen", ["guardSession"]);
     const command = normalizeCommand(args, opts);
     this.textMode = Boolean(opts.text || opts.encoding);
     const io = resolveStdio(opts, { text: this.textMode, encoding: opts.encoding ?? "utf-8" });
@@ -95,10 +91,14 @@ export class Popen implements AsyncDisposable {
     return this.#returncode;
   }
 
-  /** Waits for the child to end; TimeoutExpired after `timeoutMs` (the child keeps running). Does not read pipes. */
+  /**
+   * Waits for the child to end; TimeoutExpired after `timeoutMs` (the child keeps running; `<= 0`
+   * checks once). Does not read pipes.
+   */
   async wait(timeoutMs?: number): Promise<number> {
     validateTimeout(timeoutMs);
-    if (timeoutMs === undefined) return this.#exited;
+    const code = this.poll();
+    if (code !== null) return code;
     return this.#within(this.#exited, timeoutMs);
   }
 
@@ -112,10 +112,14 @@ export class Popen implements AsyncDisposable {
     const { input, timeout } = options;
     validateTimeout(timeout);
     if (input !== undefined && !this.stdin) throw new TypeError("communicate({ input }) needs stdin: PIPE.");
+    if (input !== undefined && this.#input !== undefined) {
+      throw new TypeError(
+        "Cannot send input after starting communication: the first communicate() closed stdin.",
+      );
+    }
     this.#input ??= this.#sendInput(input);
     const all = Promise.all([this.#input, this.stdout?.drain(), this.stderr?.drain(), this.#exited]);
-    if (timeout === undefined) await all;
-    else await this.#within(all, timeout);
+    await this.#within(all, timeout);
     return [this.stdout?.collected() ?? null, this.stderr?.collected() ?? null];
   }
 
@@ -165,26 +169,14 @@ export class Popen implements AsyncDisposable {
     await this.stdin.end();
   }
 
-  async #within<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TimeoutExpired(
-              this.args,
-              timeoutMs,
-              this.stdout?.collected() ?? null,
-              this.stderr?.collected() ?? null,
-            ),
-          ),
-        Math.min(timeoutMs, 2 ** 31 - 1),
-      );
-    });
-    try {
-      return await Promise.race([work, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
+  async #within<T>(work: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+    const r = await raceTimeout(work, timeoutMs);
+    if (r !== EXPIRED) return r;
+    throw new TimeoutExpired(
+      this.args,
+      timeoutMs as number,
+      this.stdout?.collected() ?? null,
+      this.stderr?.collected() ?? null,
+    );
   }
 }

@@ -1,8 +1,8 @@
 /** Turns Python-style stdio options into what Bun.spawn takes, with our own pipes for PIPE and STDOUT. */
 
-import { openSync } from "node:fs";
 import type { BunFile } from "bun";
 import { DEVNULL, PIPE, STDOUT } from "../constants.ts";
+import { FileTargets } from "./file-targets.ts";
 import { closeFd, osPipe } from "./os-pipe.ts";
 import { OutputStream } from "./output-stream.ts";
 
@@ -43,7 +43,9 @@ function base(option: StdioOption, which: string): BunStdio | "PIPE" {
     );
   }
   if (option instanceof Blob) return option as BunFile;
-  throw new TypeError(`${which}: unsupported value ${String(option)}.`);
+  throw new TypeError(
+    `${which}: ${String(option)} is not PIPE, DEVNULL${which === "stderr" ? ", STDOUT" : ""}, a file descriptor or a Bun.file.`,
+  );
 }
 
 export function resolveStdio(
@@ -66,29 +68,28 @@ export function resolveStdio(
   if (options.stdout instanceof OutputStream || options.stderr instanceof OutputStream) {
     throw new TypeError("Only stdin can take another process's output stream.");
   }
+  const files = new FileTargets(childEnds);
+  const streams: OutputStream[] = [];
   const open = (which: "stdout" | "stderr"): [BunStdio, OutputStream | null] => {
     const b = base(options[which], which);
+    if (b instanceof Blob) return [files.fd(b), null];
     if (b !== "PIPE") return [b, null];
     const [r, w] = osPipe();
     childEnds.push(w);
-    return [w, new OutputStream(r, text)];
+    const stream = new OutputStream(r, text);
+    streams.push(stream);
+    return [w, stream];
   };
-  let [out, stdout] = open("stdout");
-  if (options.stderr === STDOUT && out instanceof Blob) {
-    // Two opens of one file would overwrite each other: share one descriptor, as dup2 does.
-    const fd = openSync((out as BunFile).name ?? "", "w");
-    childEnds.push(fd);
-    out = fd;
+  try {
+    const [out, stdout] = open("stdout");
+    // stderr: STDOUT puts both streams on one descriptor (keeps their order), like dup2(1, 2).
+    const [err, stderr] = options.stderr === STDOUT ? [out === "inherit" ? 1 : out, null] : open("stderr");
+    return { stdio: [stdin, out, err], stdout, stderr, childEnds, handedOff };
+  } catch (err) {
+    for (const fd of childEnds) closeFd(fd);
+    for (const stream of streams) stream.close();
+    throw err;
   }
-  let err: BunStdio;
-  let stderr: OutputStream | null = null;
-  if (options.stderr === STDOUT) {
-    // Both streams into one pipe keeps their order, like dup2(1, 2) in Python's child.
-    err = out === "inherit" ? 1 : out;
-  } else {
-    [err, stderr] = open("stderr");
-  }
-  return { stdio: [stdin, out, err], stdout, stderr, childEnds, handedOff };
 }
 
 /** Closes the child's ends of our pipes after spawning (or on failure). */

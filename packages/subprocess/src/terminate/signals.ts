@@ -25,3 +25,16 @@ export function killGroup(pgid: number, sig: SignalName | number): void {
     // ESRCH: nothing left in the group
   }
 }
+
+/** Python's names on Linux that os.constants.signals lacks (glibc's SIGRTMIN / SIGRTMAX). */
+const REALTIME: Record<number, string> =
+  process.platform === "linux" ? { 34: "SIGRTMIN", 64: "SIGRTMAX" } : {};
+
+/**
+ * The name Python's signal.Signals gives signal `n` (the first of its aliases: SIGABRT, not
+ * SIGIOT), or undefined for a number that is no signal.
+ */
+export function signalName(n: number): string | undefined {
+  for (const [name, value] of Object.entries(constants.signals)) if (value === n) return name;
+  return REALTIME[n];
+}
