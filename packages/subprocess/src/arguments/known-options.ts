@@ -39,11 +39,17 @@ export function rejectUnknownOptions(
   }
   for (const name of Object.keys(options)) {
     if (known.includes(name) || internal.includes(name)) continue;
-    const hint =
-      PYTHON_NAMES[name] ?? known.find((k) => k.toLowerCase() === name.replaceAll("_", "").toLowerCase());
     throw new TypeError(
-      `${what} got an unknown option '${name}'${hint !== undefined && known.includes(hint) ? ` (did you mean '${hint}'?)` : ""}. ` +
-        `Known options: ${known.join(", ")}.`,
+      `${what} got an unknown option '${name}'${hintFor(name, known)}. Known options: ${known.join(", ")}.`,
     );
   }
+}
+
+function hintFor(name: string, known: readonly string[]): string {
+  const loose = (k: string) => k.replaceAll("_", "").toLowerCase();
+  const spelt = PYTHON_NAMES[name] ?? RUN_OPTIONS.find((k) => loose(k) === loose(name)) ?? name;
+  if (known.includes(spelt)) return ` (did you mean '${spelt}'?)`;
+  if ((RUN_OPTIONS as readonly string[]).includes(spelt))
+    return ` ('${spelt}' is an option of run(), not of Popen)`;
+  return "";
 }

@@ -46,6 +46,7 @@ export class Popen implements AsyncDisposable {
   readonly #exited: Promise<number>;
   #returncode: number | null = null;
   #input: Promise<void> | undefined;
+  #communicated: Promise<unknown> | undefined;
   #unguard: (() => void) | undefined;
 
   constructor(args: string | readonly string[], options: PopenOptions = {}) {
@@ -118,8 +119,14 @@ export class Popen implements AsyncDisposable {
       );
     }
     this.#input ??= this.#sendInput(input);
-    const all = Promise.all([this.#input, this.stdout?.drain(), this.stderr?.drain(), this.#exited]);
-    await this.#within(all, timeout);
+    // One promise for the whole exchange, so a call after it has ended is done at its one check.
+    this.#communicated ??= Promise.all([
+      this.#input,
+      this.stdout?.drain(),
+      this.stderr?.drain(),
+      this.#exited,
+    ]);
+    await this.#within(this.#communicated, timeout);
     return [this.stdout?.collected() ?? null, this.stderr?.collected() ?? null];
   }
 
