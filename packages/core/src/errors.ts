@@ -3,6 +3,43 @@
  * and the fields a caller needs to act on it.
  */
 
+/** Codes carried by conc's validation errors, so callers (the server) map them without guessing. */
+export const VALIDATION_CODES = ["ERR_INVALID_ARG_TYPE", "ERR_OUT_OF_RANGE"] as const;
+export type ValidationCode = (typeof VALIDATION_CODES)[number];
+
+/**
+ * A call got an argument of the wrong type (thrown at the call site). `name` stays "TypeError"
+ * (like Node's coded errors) so it rebuilds as a TypeError anywhere; `code` tells it apart.
+ * @example try { ex.submit(42 as never) } catch (e) { if (isValidationError(e)) badRequest(e.message) }
+ */
+export class ArgumentTypeError extends TypeError {
+  override name = "TypeError";
+  readonly code = "ERR_INVALID_ARG_TYPE";
+  /** The parameter at fault, e.g. "timeout" or "chunksize". */
+  readonly argument: string | undefined;
+  constructor(message: string, argument?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.argument = argument;
+  }
+}
+
+/** A call got a number outside its allowed range (thrown at the call site). */
+export class ArgumentRangeError extends RangeError {
+  override name = "RangeError";
+  readonly code = "ERR_OUT_OF_RANGE";
+  /** The parameter at fault, e.g. "maxWorkers". */
+  readonly argument: string | undefined;
+  constructor(message: string, argument?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.argument = argument;
+  }
+}
+
+/** True for conc's validation errors (bad input at a call site): map them to 400, never 500. */
+export function isValidationError(err: unknown): err is ArgumentTypeError | ArgumentRangeError {
+  return err instanceof ArgumentTypeError || err instanceof ArgumentRangeError;
+}
+
 /** The future was cancelled before it ran. `await fut.result()` rejects with this. */
 export class CancelledError extends Error {
   override name = "CancelledError";

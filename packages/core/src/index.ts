@@ -1,15 +1,26 @@
 /** @conc/core — Python's concurrent.futures and multiprocessing for TypeScript on Bun. */
 export * from "./errors.ts";
 /** Shared executor API types. */
-export {
-  type AnyFn,
-  Executor,
-  type ExecutorOptions,
-  type ScheduleOptions,
-  type ShutdownOptions,
-  type TaskRef,
-} from "./executor/executor.ts";
-export type { MapOptions } from "./executor/map.ts";
+export { Executor, type ExecutorOptions, type TaskRef } from "./executor/executor.ts";
+/** `function use(ex: ExecutorLike<typeof import("./tasks.ts")>) { return ex.run("add", 1, 2); }` */
+export type {
+  AnyFn,
+  AnyTaskModule,
+  ExecutorKind,
+  ExecutorLike,
+  MapIterable,
+  ScheduleOptions,
+  ShutdownOptions,
+  TaskArgs,
+  TaskKey,
+  TaskName,
+  TaskOf,
+  TaskResult,
+} from "./executor/executor-like.ts";
+/** `map(task, ...rest) { return mapWith((tuples) => tuples.map((a) => this.submit(task, ...a)), rest); }` */
+export { type MapHow, type MapSubmit, mapSource, mapWith } from "./executor/map.ts";
+/** map's argument parsing and lazy zipped input, for executors that need the pieces. */
+export { type ItemSource, type MapOptions, splitMapArgs, zipSource } from "./executor/map-args.ts";
 /** `cpuCount()` — CPUs this process may use. */
 export { cpuCount } from "./executor/options.ts";
 /** `new ProcessPoolExecutor({ module: import.meta.url })` */
@@ -36,6 +47,16 @@ export {
   type SerializedError,
   serializeError,
 } from "./transport/error-codec.ts";
+/** Deadlines with conc's timeout rules (`<= 0` expired, `undefined` forever, NaN a TypeError). */
+export {
+  Deadline,
+  EXPIRED,
+  MAX_TIMER_MS,
+  raceDeadline,
+  startTimer,
+  type Timer,
+  validateTimeout,
+} from "./util/deadline.ts";
 /** `for await (const f of asCompleted(futures, { timeout })) ...` */
 export { asCompleted } from "./waiting/as-completed.ts";
 /** `await wait(futures, { returnWhen: FIRST_COMPLETED })` */

@@ -2,19 +2,33 @@
  * The public executor API shared by ThreadPoolExecutor and ProcessPoolExecutor
  * (Python's concurrent.futures.Executor, in TypeScript's idiom).
  */
-import { type BrokenExecutorError, CancelledError, ExecutorShutdownError, TimeoutError } from "../errors.ts";
+import {
+  ArgumentTypeError,
+  type BrokenExecutorError,
+  CancelledError,
+  ExecutorShutdownError,
+  TimeoutError,
+} from "../errors.ts";
 import type { Future } from "../future/future.ts";
-import { validateTimeout } from "../future/future.ts";
 import { TASK_CHUNK, TASK_CHUNK_SINGLE, TASK_PLAIN } from "../transport/protocol.ts";
 import type { Transport } from "../transport/transport.ts";
+import { startTimer, validateTimeout } from "../util/deadline.ts";
 import { Engine } from "./engine.ts";
+import type {
+  AnyFn,
+  ExecutorKind,
+  ExecutorLike,
+  MapIterable,
+  ScheduleOptions,
+  ShutdownOptions,
+} from "./executor-like.ts";
 import { FnRegistry } from "./fn-registry.ts";
-import { type MapOptions, mapChunks, splitMapArgs, zipArgs } from "./map.ts";
+import { mapSource } from "./map.ts";
+import { type MapOptions, splitMapArgs, zipSource } from "./map-args.ts";
 import { ModuleExports } from "./module-exports.ts";
 import { normalizeModule, validateArgs, validateInt, validateTaskFn } from "./options.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: task functions take and return anything
-export type AnyFn = (...args: any[]) => any;
+export type { AnyFn, ScheduleOptions, ShutdownOptions } from "./executor-like.ts";
 /** A task: a function, or the export name of one in the task module. */
 export type TaskRef = AnyFn | string;
 type ResultOf<F> = F extends AnyFn ? Awaited<ReturnType<F>> : unknown;
@@ -30,21 +44,6 @@ export interface ExecutorOptions {
   initargs?: unknown[] | undefined;
   /** Replace a worker after this many tasks. */
   maxTasksPerChild?: number | undefined;
-}
-
-export interface ScheduleOptions<A extends unknown[]> {
-  args?: A;
-  /** Per-task deadline in ms from submission: the future fails with TimeoutError, a running task is stopped. */
-  timeout?: number | undefined;
-  /** Aborting cancels the task (CancelledError with `cause` = the abort reason), stopping it if running. */
-  signal?: AbortSignal | undefined;
-}
-
-export interface ShutdownOptions {
-  /** Wait for submitted work to finish and workers to exit (default true). */
-  wait?: boolean;
-  /** Cancel work that has not started (default false). */
-  cancelFutures?: boolean;
 }
 
 export interface EngineSetup {
@@ -71,7 +70,9 @@ export function internalsOf(ex: Executor): ExecutorInternals {
   return internals.get(ex) as ExecutorInternals;
 }
 
-export abstract class Executor {
+export abstract class Executor implements ExecutorLike {
+  /** "threads" or "processes". */
+  abstract readonly kind: ExecutorKind;
   readonly #engine: Engine;
   readonly #registry: FnRegistry;
   #shutdown: Promise<void> | undefined;
@@ -86,11 +87,15 @@ export abstract class Executor {
     validateInt(maxWorkers, "maxWorkers");
     validateInt(maxTasksPerChild, "maxTasksPerChild");
     if (initializer !== undefined) validateTaskFn(initializer, "initializer");
-    if (!Array.isArray(initargs)) throw new TypeError("initargs must be an array.");
+    if (!Array.isArray(initargs)) throw new ArgumentTypeError("initargs must be an array.", "initargs");
     try {
       structuredClone(initargs);
     } catch (err) {
-      throw new TypeError(`initargs cannot be sent to a worker (${(err as Error).message}).`, { cause: err });
+      throw new ArgumentTypeError(
+        `initargs cannot be sent to a worker (${(err as Error).message}).`,
+        "initargs",
+        { cause: err },
+      );
     }
     this.maxWorkers = maxWorkers ?? setup.defaultWorkers;
     const moduleUrl = normalizeModule(module);
@@ -139,7 +144,7 @@ export abstract class Executor {
     const { args = [] as unknown as ArgsOf<F>, timeout, signal } = options;
     validateTimeout(timeout);
     if (signal !== undefined && !(signal instanceof AbortSignal))
-      throw new TypeError("signal must be an AbortSignal.");
+      throw new ArgumentTypeError("signal must be an AbortSignal.", "signal");
     const task = this.#engine.submit<ResultOf<F>>(this.#prepare(fn, args), TASK_PLAIN, args);
     if (signal?.aborted) {
       task.stop(new CancelledError("The task's AbortSignal was already aborted.", { cause: signal.reason }));
@@ -147,14 +152,18 @@ export abstract class Executor {
     }
     const cleanups: (() => void)[] = [];
     if (timeout !== undefined) {
-      const timer = setTimeout(() => {
+      const expire = () =>
         this.#engine.expire(
           task,
           new TimeoutError(`The task did not finish within ${timeout} ms.`, { timeoutMs: timeout }),
           false,
         );
-      }, timeout);
-      cleanups.push(() => clearTimeout(timer));
+      if (timeout <= 0) {
+        expire();
+        return task;
+      }
+      const timer = startTimer(timeout, expire);
+      cleanups.push(timer.cancel);
     }
     if (signal) {
       const onAbort = () =>
@@ -174,33 +183,34 @@ export abstract class Executor {
   }
 
   /**
-   * Maps `fn` over zipped iterables; yields results in order.
+   * Maps `fn` over zipped iterables (sync or async; an endless generator works with
+   * `buffersize`); yields results in order.
    * @example for await (const r of ex.map(square, [1, 2, 3], { chunksize: 2 })) console.log(r);
    */
   map<A, R>(
     fn: ((a: A) => R) | string,
-    a: Iterable<A>,
+    a: MapIterable<A>,
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>>;
   map<A, B, R>(
     fn: ((a: A, b: B) => R) | string,
-    a: Iterable<A>,
-    b: Iterable<B>,
+    a: MapIterable<A>,
+    b: MapIterable<B>,
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>>;
   map<A, B, C, R>(
     fn: ((a: A, b: B, c: C) => R) | string,
-    a: Iterable<A>,
-    b: Iterable<B>,
-    c: Iterable<C>,
+    a: MapIterable<A>,
+    b: MapIterable<B>,
+    c: MapIterable<C>,
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>>;
-  map(fn: TaskRef, ...rest: (Iterable<unknown> | MapOptions)[]): AsyncIterableIterator<unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: results of an untyped task
+  map(fn: TaskRef, ...rest: (MapIterable | MapOptions)[]): AsyncIterableIterator<any>;
   map(fn: TaskRef, ...rest: unknown[]): AsyncIterableIterator<unknown> {
     const { iterables, options } = splitMapArgs(rest);
-    const single = iterables.length === 1;
-    const items = single ? (iterables[0] as Iterable<unknown>)[Symbol.iterator]() : zipArgs(iterables);
-    return mapChunks(internalsOf(this).chunkSubmitter(fn, single), items, options);
+    const submit = internalsOf(this).chunkSubmitter(fn, iterables.length === 1);
+    return mapSource(submit, zipSource(iterables, true), options);
   }
 
   /**

@@ -10,6 +10,8 @@ import { cpuCount } from "./options.ts";
  * const fut = ex.submit(cpuTask, 10_000_000);
  */
 export class ProcessPoolExecutor extends Executor {
+  readonly kind = "processes" as const;
+
   constructor(options: ExecutorOptions = {}) {
     super(options, {
       transport: startProcessWorker,

@@ -15,6 +15,8 @@ export interface ThreadPoolOptions extends ExecutorOptions {
  * console.log(await ex.run(add, 1, 2));
  */
 export class ThreadPoolExecutor extends Executor {
+  readonly kind = "threads" as const;
+
   constructor(options: ThreadPoolOptions = {}) {
     validateInt(options.concurrency, "concurrency");
     super(options, {

@@ -2,7 +2,7 @@ import { describe, expect, spyOn, test } from "bun:test";
 import { CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
 import { Future } from "./future.ts";
 
-describe("Future", () => {
+describe("Future states and results", () => {
   test("starts PENDING and moves to RUNNING then FINISHED", async () => {
     const f = new Future<number>();
     expect(f.state).toBe("PENDING");
@@ -16,15 +16,15 @@ describe("Future", () => {
     expect(await f.exception()).toBeUndefined();
   });
 
-  test("cancel works only while PENDING and is idempotent", async () => {
+  test("cancel succeeds only while PENDING and is idempotent; a finished future stays uncancelled", async () => {
     const f = new Future();
     expect(f.cancel()).toBe(true);
     expect(f.cancel()).toBe(true);
     expect(f.cancelled()).toBe(true);
     expect(f.done()).toBe(true);
     expect(f.setRunningOrNotifyCancel()).toBe(false);
-    expect(f.result()).rejects.toBeInstanceOf(CancelledError);
-    expect(f.exception()).rejects.toBeInstanceOf(CancelledError);
+    await expect(f.result()).rejects.toBeInstanceOf(CancelledError);
+    await expect(f.exception()).rejects.toBeInstanceOf(CancelledError);
     const done = new Future();
     done.setResult(1);
     expect(done.cancel()).toBe(false);
@@ -35,10 +35,10 @@ describe("Future", () => {
     const err = new RangeError("nope");
     f.setException(err);
     expect(await f.exception()).toBe(err);
-    expect(f.result()).rejects.toBe(err);
+    await expect(f.result()).rejects.toBe(err);
   });
 
-  test("setting a result or exception twice throws InvalidStateError", () => {
+  test("setting a result or exception on a done future throws InvalidStateError", () => {
     const f = new Future();
     f.setResult(1);
     expect(() => f.setResult(2)).toThrow(InvalidStateError);
@@ -48,7 +48,7 @@ describe("Future", () => {
     expect(() => c.setResult(1)).toThrow(InvalidStateError);
   });
 
-  test("result(timeout) rejects with TimeoutError and does not cancel", async () => {
+  test("result(timeout) rejects with TimeoutError and leaves the future PENDING", async () => {
     const f = new Future<string>();
     await expect(f.result(10)).rejects.toBeInstanceOf(TimeoutError);
     await expect(f.exception(0)).rejects.toBeInstanceOf(TimeoutError);
@@ -57,17 +57,44 @@ describe("Future", () => {
     expect(await f.result(10)).toBe("late");
   });
 
-  test("a huge timeout means wait, not fire at once", async () => {
+  test("a timeout past 2^31 ms waits for the result instead of firing at once", async () => {
     const f = new Future<number>();
     const p = f.result(Number.POSITIVE_INFINITY);
+    const q = f.result(2 ** 31 + 5);
     setTimeout(() => f.setResult(1), 5);
     expect(await p).toBe(1);
+    expect(await q).toBe(1);
   });
 
-  test("bad timeouts are refused", () => {
+  test("a timeout <= 0 is already expired: a done future still answers, a pending one times out", async () => {
+    const f = new Future<number>();
+    for (const t of [0, -1, -0.5, Number.NEGATIVE_INFINITY]) {
+      const err = await f.result(t).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as TimeoutError).timeoutMs).toBe(t);
+      await expect(f.exception(t)).rejects.toBeInstanceOf(TimeoutError);
+    }
+    expect(f.state).toBe("PENDING");
+    f.setResult(7);
+    expect(await f.result(0)).toBe(7);
+    expect(await f.result(-1)).toBe(7);
+  });
+
+  test("a fractional timeout is accepted", async () => {
+    const f = new Future<number>();
+    await expect(f.result(0.5)).rejects.toBeInstanceOf(TimeoutError);
+    f.setResult(1);
+    expect(await f.result(0.5)).toBe(1);
+  });
+
+  test("a NaN or non-number timeout is a TypeError with a code, even on a done future", async () => {
     const f = new Future();
-    expect(f.result(-1)).rejects.toBeInstanceOf(RangeError);
-    expect(f.result("1" as unknown as number)).rejects.toBeInstanceOf(TypeError);
+    f.setResult(1);
+    for (const bad of [Number.NaN, "1", null, {}]) {
+      const err = await f.result(bad as number).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TypeError);
+      expect((err as { code?: string }).code).toBe("ERR_INVALID_ARG_TYPE");
+    }
   });
 
   test("done callbacks run once on completion, at once when already done", () => {
@@ -82,7 +109,7 @@ describe("Future", () => {
     expect(seen).toEqual(["aFINISHED", "b", "c"]);
   });
 
-  test("callbacks run on cancel too", () => {
+  test("done callbacks run on cancel too", () => {
     const f = new Future();
     let called = 0;
     f.addDoneCallback(() => called++);
@@ -90,7 +117,7 @@ describe("Future", () => {
     expect(called).toBe(1);
   });
 
-  test("a throwing callback is logged and does not stop the others", () => {
+  test("a throwing done callback is logged and does not stop the others", () => {
     const spy = spyOn(console, "error").mockImplementation(() => {});
     try {
       const f = new Future<number>();

@@ -1,4 +1,6 @@
-import { CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
+import { ArgumentTypeError, CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
+import { MAX_TIMER_MS, startTimer, type Timer, validateTimeout } from "../util/deadline.ts";
+import { ProgressChannel } from "./progress-channel.ts";
 
 /** The states of a Future, as in Python's concurrent.futures. */
 export type FutureState = "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED";
@@ -25,6 +27,7 @@ export class Future<T = unknown> {
   // Stored without T so that Future<number> stays assignable to Future<unknown>.
   #callbacks: ((future: never) => void)[] | undefined;
   #waiters: (() => void)[] | undefined;
+  #progress: ProgressChannel | undefined;
 
   /** "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED". */
   get state(): FutureState {
@@ -80,6 +83,33 @@ export class Future<T = unknown> {
       return;
     }
     (this.#callbacks ??= []).push(fn);
+  }
+
+  /** The last value the task reported with `reportProgress` (undefined before any). */
+  get progress(): unknown {
+    return this.#progress?.value;
+  }
+
+  /**
+   * Calls `cb(value, future)` for each progress value the task reports from now on, in order
+   * (latest wins when a task reports faster than they travel). Returns an unsubscribe function.
+   * A throwing callback is logged and ignored.
+   * @example const off = fut.onProgress((p) => console.log("at", p)); await fut.result(); off();
+   */
+  onProgress(cb: (value: unknown, future: this) => void): () => void {
+    if (typeof cb !== "function") throw new ArgumentTypeError("onProgress needs a callback function.", "cb");
+    return (this.#progress ??= new ProgressChannel()).subscribe(
+      cb as (value: unknown, future: unknown) => void,
+    );
+  }
+
+  /**
+   * For executor authors: record a progress value the task reported (ignored once done; the
+   * last value must be set before the result).
+   */
+  setProgress(value: unknown): void {
+    if (this.done()) return;
+    (this.#progress ??= new ProgressChannel()).publish(value, this);
   }
 
   /**
@@ -166,38 +196,27 @@ export class Future<T = unknown> {
   }
 
   #waitDone(timeoutMs: number | undefined): Promise<void> {
-    if (this.done()) return Promise.resolve();
     validateTimeout(timeoutMs);
+    if (this.done()) return Promise.resolve();
+    if (timeoutMs !== undefined && timeoutMs <= 0) return Promise.reject(notDoneError(timeoutMs));
     return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: Timer | undefined;
       const onDone = () => {
-        if (timer !== undefined) clearTimeout(timer);
+        timer?.cancel();
         resolve();
       };
       (this.#waiters ??= []).push(onDone);
-      // setTimeout fires at once for delays past 2^31-1 ms; treat those as "forever".
       if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
-        timer = setTimeout(() => {
+        timer = startTimer(timeoutMs, () => {
           const list = this.#waiters;
           if (list) list.splice(list.indexOf(onDone), 1);
-          reject(new TimeoutError(`Future not done after ${timeoutMs} ms.`, { timeoutMs }));
-        }, timeoutMs);
+          reject(notDoneError(timeoutMs));
+        });
       }
     });
   }
 }
 
-/** Longest delay setTimeout honours. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Throws a RangeError/TypeError unless `timeoutMs` is undefined or a finite number ≥ 0. */
-export function validateTimeout(
-  timeoutMs: unknown,
-  what = "timeout",
-): asserts timeoutMs is number | undefined {
-  if (timeoutMs === undefined) return;
-  if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
-    throw new TypeError(`${what} must be a number of milliseconds or undefined, got ${String(timeoutMs)}.`);
-  }
-  if (timeoutMs < 0) throw new RangeError(`${what} must be >= 0 ms, got ${timeoutMs}.`);
+function notDoneError(timeoutMs: number): TimeoutError {
+  return new TimeoutError(`Future not done after ${timeoutMs} ms.`, { timeoutMs });
 }

@@ -4,14 +4,14 @@
  */
 import { constants } from "node:os";
 import type { TargetReport, TargetStart } from "../entry/target-entry.ts";
-import { InvalidStateError } from "../errors.ts";
+import { ArgumentTypeError, InvalidStateError } from "../errors.ts";
 import type { AnyFn } from "../executor/executor.ts";
 import { FnRegistry } from "../executor/fn-registry.ts";
 import { ModuleExports } from "../executor/module-exports.ts";
 import { normalizeModule, validateArgs, validateTaskFn } from "../executor/options.ts";
-import { MAX_TIMER_MS, validateTimeout } from "../future/future.ts";
 import { deserializeError } from "../transport/error-codec.ts";
 import type { FnDef } from "../transport/protocol.ts";
+import { Deadline, raceDeadline } from "../util/deadline.ts";
 
 export interface ProcessOptions<F extends AnyFn = AnyFn> {
   /** The function to run: an export of `module`, or a self-contained function. */
@@ -49,10 +49,10 @@ export abstract class BaseProcess {
 
   constructor(options: ProcessOptions, kind: string) {
     if (options === null || typeof options !== "object")
-      throw new TypeError(`new ${kind}() needs { target, args? }.`);
+      throw new ArgumentTypeError(`new ${kind}() needs { target, args? }.`, "options");
     validateTaskFn(options.target, "target");
     const args = options.args ?? [];
-    if (!Array.isArray(args)) throw new TypeError("args must be an array.");
+    if (!Array.isArray(args)) throw new ArgumentTypeError("args must be an array.", "args");
     validateArgs(args);
     this.#module = normalizeModule(options.module);
     this.#exports = new ModuleExports(this.#module);
@@ -100,16 +100,10 @@ export abstract class BaseProcess {
 
   /** Waits for the end (at most `timeoutMs`; then returns with exitCode still null). Joining before start throws. */
   async join(timeoutMs?: number): Promise<void> {
-    validateTimeout(timeoutMs);
+    const deadline = Deadline.after(timeoutMs);
     const runner = this.#runner;
     if (!runner) throw new InvalidStateError(`Cannot join ${this.name} before start().`);
-    if (timeoutMs === undefined || timeoutMs > MAX_TIMER_MS) {
-      await runner.exited;
-    } else {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([runner.exited, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-      clearTimeout(timer);
-    }
+    await raceDeadline(runner.exited, deadline);
     // Let the exit code land (it is set in a then() on the same promise).
     await Promise.resolve();
   }

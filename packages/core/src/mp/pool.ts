@@ -2,15 +2,16 @@
  * multiprocessing.Pool and multiprocessing.pool.ThreadPool over the executor engine.
  * Unlike CPython, a worker that dies fails its tasks (WorkerExitedError) instead of hanging.
  */
-import { CancelledError, ExecutorShutdownError, InvalidStateError } from "../errors.ts";
+import { ArgumentTypeError, CancelledError, ExecutorShutdownError, InvalidStateError } from "../errors.ts";
+import { ChunkFailure } from "../executor/chunk.ts";
 import { type AnyFn, type Executor, internalsOf, type TaskRef } from "../executor/executor.ts";
-import { mapChunks } from "../executor/map.ts";
+import type { MapIterable } from "../executor/executor-like.ts";
+import { mapSource } from "../executor/map.ts";
+import { zipSource } from "../executor/map-args.ts";
 import { cpuCount, validateInt } from "../executor/options.ts";
 import { ProcessPoolExecutor } from "../executor/process-pool.ts";
 import { ThreadPoolExecutor } from "../executor/thread-pool.ts";
 import { Future } from "../future/future.ts";
-import { ChunkFailure } from "../transport/chunk-failure.ts";
-import { asCompleted } from "../waiting/as-completed.ts";
 import { type AsyncCallbacks, AsyncResult } from "./async-result.ts";
 
 export interface PoolOptions {
@@ -52,7 +53,7 @@ abstract class BasePool {
     callbacks: AsyncCallbacks<R<F>> = {},
   ): AsyncResult<R<F>> {
     this.#checkRunning();
-    if (!Array.isArray(args)) throw new TypeError("args must be an array of arguments.");
+    if (!Array.isArray(args)) throw new ArgumentTypeError("args must be an array of arguments.", "args");
     return new AsyncResult(this.#ex.submit(fn, ...(args as P<F>)), callbacks);
   }
 
@@ -84,35 +85,25 @@ abstract class BasePool {
     return this.#bulk(fn, toItems(iterable).map(asTuple), false, chunksize, callbacks);
   }
 
-  /** Lazy ordered map: yields results as they are ready, in order. */
-  imap<F extends TaskRef>(fn: F, iterable: Iterable<First<F>>, chunksize = 1): AsyncIterableIterator<R<F>> {
-    this.#checkRunning();
-    validateInt(chunksize, "chunksize");
-    return mapChunks(internalsOf(this.#ex).chunkSubmitter(fn, true), lazyItems(iterable), { chunksize });
-  }
-
-  /** Lazy map that yields results in completion order. */
-  imapUnordered<F extends TaskRef>(
+  /**
+   * Lazy ordered map: pulls `iterable` (sync or async, endless is fine) a few chunks ahead of the
+   * consumer and yields results in order; an error of the input surfaces at its position.
+   */
+  imap<F extends TaskRef>(
     fn: F,
-    iterable: Iterable<First<F>>,
+    iterable: MapIterable<First<F>>,
     chunksize = 1,
   ): AsyncIterableIterator<R<F>> {
-    this.#checkRunning();
-    validateInt(chunksize, "chunksize");
-    const submit = internalsOf(this.#ex).chunkSubmitter(fn, true);
-    const futures: Future<unknown>[] = [];
-    let chunk: unknown[] = [];
-    const it = lazyItems(iterable);
-    for (let r = it.next(); !r.done; r = it.next()) {
-      const t = r.value;
-      chunk.push(t);
-      if (chunk.length === chunksize) {
-        futures.push(submit(chunk));
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) futures.push(submit(chunk));
-    return unordered<R<F>>(futures);
+    return this.#lazy(fn, iterable, chunksize, false);
+  }
+
+  /** Lazy map that yields results in completion order (an input error comes after what was submitted before it). */
+  imapUnordered<F extends TaskRef>(
+    fn: F,
+    iterable: MapIterable<First<F>>,
+    chunksize = 1,
+  ): AsyncIterableIterator<R<F>> {
+    return this.#lazy(fn, iterable, chunksize, true);
   }
 
   /** No more work; workers exit once what was submitted is done. */
@@ -147,6 +138,27 @@ abstract class BasePool {
         `Pool is not running (${this.#state === "CLOSE" ? "closed" : "terminated"}): create a new Pool.`,
       );
     }
+  }
+
+  #lazy<T>(
+    fn: TaskRef,
+    iterable: MapIterable,
+    chunksize: number,
+    unordered: boolean,
+  ): AsyncIterableIterator<T> {
+    const what = unordered ? "imapUnordered()" : "imap()";
+    this.#checkRunning();
+    validateInt(chunksize, "chunksize");
+    if (!isIterable(iterable)) throw new ArgumentTypeError(`${what} needs an iterable of items.`, "iterable");
+    const submit = internalsOf(this.#ex).chunkSubmitter(fn, true);
+    // Enough chunks ahead to keep every worker's window full, few enough for endless inputs.
+    const ahead = Math.max(32, 4 * this.processes);
+    return mapSource<T>(
+      submit,
+      zipSource([iterable], true),
+      { chunksize },
+      { defaultBuffersize: ahead, unordered, what },
+    );
   }
 
   #bulk<T>(
@@ -184,76 +196,32 @@ abstract class BasePool {
 async function collectChunks<T>(chunks: Future<unknown>[]): Promise<T[]> {
   const parts: T[][] = [];
   for (const c of chunks) {
-    const v = await c.result();
-    if (v instanceof ChunkFailure) throw v.error;
+    let v: unknown;
+    try {
+      v = await c.result();
+    } catch (err) {
+      throw err instanceof ChunkFailure ? err.error : err;
+    }
     parts.push(v as T[]);
   }
   return parts.length === 1 ? (parts[0] as T[]) : ([] as T[]).concat(...parts);
 }
 
 function asTuple(x: unknown): unknown[] {
-  if (!Array.isArray(x)) throw new TypeError(`starmap items must be argument arrays, got ${typeof x}.`);
+  if (!Array.isArray(x))
+    throw new ArgumentTypeError(`starmap items must be argument arrays, got ${typeof x}.`, "iterable");
   return x;
+}
+
+function isIterable(x: unknown): x is MapIterable {
+  return x !== null && typeof x === "object" && (Symbol.iterator in x || Symbol.asyncIterator in x);
 }
 
 function toItems(iterable: Iterable<unknown>): unknown[] {
   if (iterable === null || typeof iterable !== "object" || !(Symbol.iterator in iterable)) {
-    throw new TypeError("map/starmap need an iterable of items.");
+    throw new ArgumentTypeError("map/starmap need an iterable of items.", "iterable");
   }
   return Array.isArray(iterable) ? iterable : Array.from(iterable);
-}
-
-function lazyItems(iterable: Iterable<unknown>): Iterator<unknown> {
-  if (iterable === null || typeof iterable !== "object" || !(Symbol.iterator in iterable)) {
-    throw new TypeError("imap needs an iterable of items.");
-  }
-  return iterable[Symbol.iterator]();
-}
-
-function unordered<T>(futures: Future<unknown>[]): AsyncIterableIterator<T> {
-  const source = asCompleted(futures);
-  let buffer: unknown[] = [];
-  let i = 0;
-  let failure: { error: unknown } | undefined;
-  const stop = () => {
-    for (const f of futures) f.cancel();
-  };
-  const it: AsyncIterableIterator<T> = {
-    async next() {
-      while (true) {
-        if (i < buffer.length) return { done: false, value: buffer[i++] as T };
-        if (failure) {
-          const { error } = failure;
-          failure = undefined;
-          stop();
-          throw error;
-        }
-        const n = await source.next();
-        if (n.done) return { done: true, value: undefined };
-        let v: unknown;
-        try {
-          v = await n.value.result();
-        } catch (e) {
-          stop();
-          throw e;
-        }
-        i = 0;
-        if (v instanceof ChunkFailure) {
-          buffer = v.results;
-          failure = { error: v.error };
-        } else buffer = v as unknown[];
-      }
-    },
-    async return() {
-      stop();
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return it;
-    },
-  };
-  return it;
 }
 
 /**

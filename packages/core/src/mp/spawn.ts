@@ -3,7 +3,7 @@ import { constants } from "node:os";
 import { ProcessExitedError, ProcessRaisedError } from "../errors.ts";
 import type { AnyFn } from "../executor/executor.ts";
 import { validateInt } from "../executor/options.ts";
-import { MAX_TIMER_MS, validateTimeout } from "../future/future.ts";
+import { Deadline, EXPIRED, raceDeadline } from "../util/deadline.ts";
 import { Process } from "./process.ts";
 
 export interface SpawnOptions<A extends unknown[]> {
@@ -46,24 +46,14 @@ export class ProcessContext {
    * the others (SIGTERM, then SIGKILL after a grace period) and throws ProcessRaisedError or ProcessExitedError.
    */
   async join(timeoutMs?: number): Promise<boolean> {
-    validateTimeout(timeoutMs);
-    const deadline =
-      timeoutMs === undefined || timeoutMs > MAX_TIMER_MS ? undefined : performance.now() + timeoutMs;
+    const deadline = Deadline.after(timeoutMs);
     while (true) {
       const failed = this.#exits.findIndex((c) => c !== null && c !== 0);
       if (failed >= 0) await this.#fail(failed);
       if (this.#exits.every((c) => c === 0)) return true;
-      const waits: Promise<unknown>[] = this.processes
-        .filter((_, i) => this.#exits[i] === null)
-        .map((p) => p.whenExited());
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      if (deadline !== undefined) {
-        const left = deadline - performance.now();
-        if (left <= 0) return false;
-        waits.push(new Promise((r) => (timer = setTimeout(r, left))));
-      }
-      await Promise.race(waits);
-      clearTimeout(timer);
+      if (deadline.expired()) return false;
+      const waits = this.processes.filter((_, i) => this.#exits[i] === null).map((p) => p.whenExited());
+      if ((await raceDeadline(Promise.race(waits), deadline)) === EXPIRED) return false;
       await Promise.resolve();
     }
   }
@@ -71,12 +61,7 @@ export class ProcessContext {
   async #fail(index: number): Promise<never> {
     const survivors = this.processes.filter((p) => p.isAlive());
     for (const p of survivors) p.terminate();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(survivors.map((p) => p.whenExited())),
-      new Promise((r) => (timer = setTimeout(r, GRACE_MS))),
-    ]);
-    clearTimeout(timer);
+    await raceDeadline(Promise.all(survivors.map((p) => p.whenExited())), Deadline.after(GRACE_MS));
     for (const p of survivors) if (p.isAlive()) p.kill();
     await Promise.all(survivors.map((p) => p.whenExited()));
     const proc = this.processes[index] as Process;

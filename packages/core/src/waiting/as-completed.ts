@@ -1,6 +1,6 @@
 import { TimeoutError } from "../errors.ts";
 import type { Future } from "../future/future.ts";
-import { MAX_TIMER_MS, validateTimeout } from "../future/future.ts";
+import { Deadline, EXPIRED, raceDeadline } from "../util/deadline.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any Future, whatever its result type
 type AnyFuture = Future<any>;
@@ -17,8 +17,7 @@ export function asCompleted<F extends AnyFuture>(
   options: { timeout?: number | undefined } = {},
 ): AsyncIterableIterator<F> {
   const { timeout } = options;
-  validateTimeout(timeout);
-  const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+  const deadline = Deadline.after(timeout);
   const unique = new Set(futures);
   const total = unique.size;
   const ready: F[] = [];
@@ -53,27 +52,18 @@ export function asCompleted<F extends AnyFuture>(
     }
   }
 
-  function nextDone(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+  async function nextDone(): Promise<void> {
+    const woken = new Promise<void>((resolve) => {
       wake = () => {
         wake = undefined;
-        if (timer !== undefined) clearTimeout(timer);
         resolve();
       };
-      if (deadline !== undefined) {
-        const left = deadline - performance.now();
-        const fail = () => {
-          wake = undefined;
-          reject(
-            new TimeoutError(`${pending.size} (of ${total}) futures unfinished`, {
-              timeoutMs: timeout as number,
-            }),
-          );
-        };
-        if (left <= 0) fail();
-        else if (left <= MAX_TIMER_MS) timer = setTimeout(fail, left);
-      }
     });
+    if ((await raceDeadline(woken, deadline)) === EXPIRED) {
+      wake = undefined;
+      throw new TimeoutError(`${pending.size} (of ${total}) futures unfinished`, {
+        timeoutMs: timeout as number,
+      });
+    }
   }
 }

@@ -1,5 +1,6 @@
+import { ArgumentTypeError } from "../errors.ts";
 import type { Future } from "../future/future.ts";
-import { MAX_TIMER_MS, validateTimeout } from "../future/future.ts";
+import { startTimer, type Timer, validateTimeout } from "../util/deadline.ts";
 
 /** Return when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -31,8 +32,9 @@ export function wait<F extends AnyFuture>(
   const { timeout, returnWhen = ALL_COMPLETED } = options;
   validateTimeout(timeout);
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
-    throw new TypeError(
+    throw new ArgumentTypeError(
       `returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(returnWhen)}.`,
+      "returnWhen",
     );
   }
   const all = new Set(futures);
@@ -48,15 +50,16 @@ export function wait<F extends AnyFuture>(
     }
     return false;
   };
-  if (satisfied()) return Promise.resolve({ done, notDone });
+  // A timeout <= 0 checks once and returns (like Python's wait(timeout=0)).
+  if (satisfied() || (timeout !== undefined && timeout <= 0)) return Promise.resolve({ done, notDone });
 
   return new Promise((resolve) => {
     let finished = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const finish = () => {
       if (finished) return;
       finished = true;
-      if (timer !== undefined) clearTimeout(timer);
+      timer?.cancel();
       resolve({ done: new Set(done), notDone: new Set(notDone) });
     };
     for (const f of notDone) {
@@ -67,6 +70,6 @@ export function wait<F extends AnyFuture>(
         if (satisfied()) finish();
       });
     }
-    if (timeout !== undefined && timeout <= MAX_TIMER_MS) timer = setTimeout(finish, timeout);
+    if (timeout !== undefined) timer = startTimer(timeout, finish);
   });
 }
