@@ -1,0 +1,183 @@
+/**
+ * One QueueEvents (plus one command connection, one Queue and a stall watchdog) per process, Redis and
+ * queue, shared by every DistributedExecutor on it. It starts reading the event stream at the id that
+ * was last when it attached, before the first job is added, so no event can slip by. It dispatches
+ * events to the executor that owns the job, and reconciles pending jobs by state after a reconnect or
+ * when the trimmed stream dropped entries it had not read yet.
+ */
+import { Queue, QueueEvents, Worker } from "bullmq";
+import type { Redis, RedisOptions } from "ioredis";
+import { CLAIM_SCRIPT, type QueueKeys, queueKeys } from "../keys.ts";
+import { bullConnection, connect, whenReady } from "../redis.ts";
+import { type JobState, readStates } from "./reconcile.ts";
+import { StreamCursor } from "./stream-cursor.ts";
+
+/** What an executor does with its jobs' events. */
+export interface JobSink {
+  active(id: string): void;
+  completed(id: string, returnvalue: unknown): void;
+  /** `errorJson` is the node's `concErr` field (absent when the node wrote none). */
+  failed(id: string, reason: string, errorJson: string | null): void;
+  /** The job's node stopped renewing its lock. */
+  stalled(id: string): void;
+  /** Redis no longer has the job. */
+  lost(id: string): void;
+  removed(id: string): void;
+}
+
+export interface HubSettings {
+  url: string;
+  conn: RedisOptions;
+  prefix: string;
+  queue: string;
+  lockMs: number;
+  stalledCheckMs: number;
+  connectTimeoutMs: number;
+}
+
+export type ClaimingRedis = Redis & { concClaim(key: string, value: string): Promise<number | string> };
+
+const hubs = new Map<string, EventsHub>();
+
+export class EventsHub {
+  readonly keys: QueueKeys;
+  readonly cmd: ClaimingRedis;
+  readonly queue: Queue;
+  /** Resolves once the command connection is ready and the event reader is attached. */
+  readonly ready: Promise<void>;
+  readonly #sinks = new Map<string, JobSink>();
+  readonly #hubKey: string;
+  readonly #settings: HubSettings;
+  #refs = 0;
+  #events: QueueEvents | undefined;
+  #watchdog: Worker | undefined;
+  #gapTimer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  #reconciling = false;
+  /** Errors of the background connections, for diagnostics. */
+  lastError: Error | undefined;
+
+  static acquire(settings: HubSettings): EventsHub {
+    const key = `${settings.url}|${settings.prefix}|${settings.queue}`;
+    let hub = hubs.get(key);
+    if (!hub || hub.#closed) {
+      hub = new EventsHub(key, settings);
+      hubs.set(key, hub);
+    }
+    hub.#refs++;
+    return hub;
+  }
+
+  private constructor(hubKey: string, settings: HubSettings) {
+    this.#hubKey = hubKey;
+    this.#settings = settings;
+    this.keys = queueKeys(settings.prefix, settings.queue);
+    const onError = (err: Error) => {
+      this.lastError = err;
+    };
+    this.cmd = connect(settings.conn, `conc-client-${settings.queue}`, onError) as ClaimingRedis;
+    this.cmd.defineCommand("concClaim", { numberOfKeys: 1, lua: CLAIM_SCRIPT });
+    this.queue = new Queue(settings.queue, { connection: this.cmd, prefix: settings.prefix });
+    this.queue.on("error", onError);
+    this.ready = this.#attach(onError);
+    // Unhandled here: each flush awaits `ready` and reports the error on its futures.
+    this.ready.catch(() => {});
+  }
+
+  async #attach(onError: (err: Error) => void): Promise<void> {
+    const { url, connectTimeoutMs, conn, prefix, queue, lockMs, stalledCheckMs } = this.#settings;
+    await whenReady(this.cmd, url, connectTimeoutMs);
+    const cursor = new StreamCursor(this.cmd, this.keys.events);
+    const startId = await cursor.start();
+    if (this.#closed) return;
+    const events = new QueueEvents(queue, { connection: bullConnection(conn), prefix, lastEventId: startId });
+    this.#events = events;
+    events.on("error", onError);
+    cursor.watch(events);
+    events.on("active", ({ jobId }) => this.#sinks.get(jobId)?.active(jobId));
+    events.on("completed", ({ jobId, returnvalue }) => this.#sinks.get(jobId)?.completed(jobId, returnvalue));
+    events.on("failed", ({ jobId, failedReason }) => {
+      if (this.#sinks.has(jobId)) this.#fetchFailure(jobId, failedReason);
+    });
+    events.on("stalled", ({ jobId }) => this.#sinks.get(jobId)?.stalled(jobId));
+    events.on("removed", ({ jobId }) => this.#sinks.get(jobId)?.removed(jobId));
+    // The client's own stall check: with every node dead, nobody else would notice their jobs stalled.
+    const watchdog = new Worker(queue, null, {
+      connection: bullConnection(conn),
+      prefix,
+      autorun: false,
+      lockDuration: lockMs,
+      stalledInterval: stalledCheckMs,
+      maxStalledCount: 0,
+    });
+    watchdog.on("error", onError);
+    this.#watchdog = watchdog;
+    await watchdog.startStalledCheckTimer();
+    // After a reconnect the stream or the jobs may be gone (Redis restarted): look at every pending job.
+    this.cmd.on("ready", () => {
+      cursor.rebase().then(() => this.reconcile(), onError);
+    });
+    this.#gapTimer = setInterval(() => {
+      if (this.#sinks.size === 0 || this.cmd.status !== "ready") return;
+      cursor.hasGap().then((gap) => {
+        if (gap) return cursor.rebase().then(() => this.reconcile());
+      }, onError);
+    }, stalledCheckMs);
+    this.#gapTimer.unref?.();
+  }
+
+  #fetchFailure(jobId: string, reason: string): void {
+    this.cmd.hget(this.keys.job(jobId), "concErr").then(
+      (json) => this.#sinks.get(jobId)?.failed(jobId, reason, json),
+      () => this.#sinks.get(jobId)?.failed(jobId, reason, null),
+    );
+  }
+
+  register(id: string, sink: JobSink): void {
+    this.#sinks.set(id, sink);
+  }
+
+  unregister(id: string): void {
+    this.#sinks.delete(id);
+  }
+
+  /** Reads every registered job's state and settles what the event stream did not deliver. */
+  async reconcile(): Promise<void> {
+    if (this.#reconciling || this.#sinks.size === 0) return;
+    this.#reconciling = true;
+    try {
+      const ids = [...this.#sinks.keys()];
+      const states = await readStates(this.cmd, this.keys, ids);
+      for (const [i, id] of ids.entries()) this.#apply(id, states[i] as JobState);
+    } finally {
+      this.#reconciling = false;
+    }
+  }
+
+  #apply(id: string, s: JobState): void {
+    const sink = this.#sinks.get(id);
+    if (!sink) return;
+    if (s.kind === "lost") sink.lost(id);
+    else if (s.kind === "completed") sink.completed(id, s.returnvalue);
+    else if (s.kind === "failed") sink.failed(id, s.reason, s.errorJson);
+    else if (s.kind === "stalled") sink.stalled(id);
+    else if (s.kind === "active") sink.active(id);
+  }
+
+  /** Drops one reference; the last one closes the connections. */
+  async release(): Promise<void> {
+    if (--this.#refs > 0) return;
+    this.#closed = true;
+    if (hubs.get(this.#hubKey) === this) hubs.delete(this.#hubKey);
+    clearInterval(this.#gapTimer);
+    const bounded = (p: Promise<unknown>) =>
+      Promise.race([p.catch(() => {}), Bun.sleep(1_000)]).then(() => {});
+    await this.ready.catch(() => {});
+    await Promise.all([
+      this.#events ? bounded(this.#events.close()) : undefined,
+      this.#watchdog ? bounded(this.#watchdog.close(true)) : undefined,
+      bounded(this.queue.close()),
+    ]);
+    this.cmd.disconnect();
+  }
+}

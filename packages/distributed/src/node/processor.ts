@@ -1,0 +1,133 @@
+/**
+ * The BullMQ processor of a worker node: claim the job (a cancel may have won), run it on the node's conc
+ * pool, return the encoded result, or leave conc's serialized error in the job's hash and fail the job.
+ */
+import { CancelledError, type Executor, serializeError } from "@conc/core";
+import { type Job, UnrecoverableError } from "bullmq";
+import type { Redis } from "ioredis";
+import { decode, encode } from "../codec.ts";
+import { ResultTooLargeError } from "../errors.ts";
+import { CLAIM_CANCELLED, FIELD_ERROR, type QueueKeys } from "../keys.ts";
+import { type FailurePayload, type JobData, KIND_PLAIN, KIND_SINGLES } from "../wire.ts";
+
+/** A map chunk that failed part-way. */
+class PartialChunk {
+  constructor(
+    readonly results: unknown[],
+    readonly error: unknown,
+  ) {}
+}
+
+export interface ProcessorSetup {
+  nodeId: string;
+  keys: QueueKeys;
+  /** Runs `concClaim` (CLAIM_SCRIPT). */
+  redis: Redis & { concClaim(key: string, value: string): Promise<number | string> };
+  pool: Executor;
+  exports: Record<string, unknown>;
+  maxResultBytes: number;
+  /** Counts for the node's stats. */
+  onStart(): void;
+  onEnd(ok: boolean): void;
+}
+
+function checkTask(exports: Record<string, unknown>, name: unknown): string {
+  if (typeof name === "string" && Object.hasOwn(exports, name) && typeof exports[name] === "function") {
+    return name;
+  }
+  throw new TypeError(
+    `Task ${JSON.stringify(name)} is not an exported function of this node's task module. ` +
+      "Export it, or start the node with the module the client names.",
+  );
+}
+
+async function runChunk(
+  pool: Executor,
+  name: string,
+  data: JobData,
+  signal?: AbortSignal,
+): Promise<unknown[]> {
+  const items = decode(data.a) as unknown[];
+  const chunksize = Math.max(1, Math.ceil(items.length / pool.maxWorkers));
+  const iterables =
+    data.k === KIND_SINGLES
+      ? [items]
+      : Array.from({ length: (items[0] as unknown[] | undefined)?.length ?? 0 }, (_, col) =>
+          items.map((t) => (t as unknown[])[col]),
+        );
+  const results: unknown[] = [];
+  if (iterables.length === 0) return items.map(() => undefined);
+  const it = pool.map(name, ...iterables, { chunksize });
+  const onAbort = () => void it.return?.();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    while (true) {
+      if (signal?.aborted) throw new CancelledError("The task was cancelled.", { cause: signal.reason });
+      let r: IteratorResult<unknown>;
+      try {
+        r = await it.next();
+      } catch (err) {
+        throw new PartialChunk(results, err);
+      }
+      if (r.done) break;
+      results.push(r.value);
+    }
+    if (signal?.aborted) throw new CancelledError("The task was cancelled.", { cause: signal.reason });
+    return results;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function jsonBytes(encoded: unknown): number {
+  if (typeof encoded === "number" || typeof encoded === "boolean" || encoded === null) return 8;
+  return Buffer.byteLength(JSON.stringify(encoded) ?? "");
+}
+
+/** Builds the processor. It declares three parameters: BullMQ passes the AbortSignal only then. */
+export function makeProcessor(setup: ProcessorSetup) {
+  const { nodeId, keys, redis, pool, exports, maxResultBytes } = setup;
+  const fail = async (key: string, payload: FailurePayload): Promise<never> => {
+    let json = JSON.stringify(encode(payload, "error"));
+    if (Buffer.byteLength(json) > maxResultBytes) {
+      json = JSON.stringify({
+        e: serializeError(new ResultTooLargeError(Buffer.byteLength(json), maxResultBytes)),
+      });
+    }
+    await redis.hset(key, FIELD_ERROR, json);
+    throw new UnrecoverableError(`${payload.e.name}: ${payload.e.message}`);
+  };
+
+  return async function processJob(job: Job, _token: string | undefined, signal: AbortSignal | undefined) {
+    const id = job.id as string;
+    const key = keys.job(id);
+    const claim = await redis.concClaim(key, nodeId);
+    if (claim !== 1) {
+      throw new UnrecoverableError(
+        claim === CLAIM_CANCELLED || claim === -1
+          ? "cancelled before it started"
+          : `already claimed by ${claim}`,
+      );
+    }
+    setup.onStart();
+    const data = job.data as JobData;
+    try {
+      const name = checkTask(exports, data.f);
+      const value =
+        data.k === undefined || data.k === KIND_PLAIN
+          ? await pool.schedule(name, { args: decode(data.a) as unknown[], signal }).result()
+          : await runChunk(pool, name, data, signal);
+      const encoded = encode(value, "result");
+      const bytes = jsonBytes(encoded);
+      if (bytes > maxResultBytes) throw new ResultTooLargeError(bytes, maxResultBytes);
+      setup.onEnd(true);
+      return encoded;
+    } catch (err) {
+      setup.onEnd(false);
+      if (err instanceof PartialChunk) {
+        return fail(key, { e: serializeError(err.error), r: encode(err.results, "result") as unknown[] });
+      }
+      return fail(key, { e: serializeError(err) });
+    }
+  };
+}
