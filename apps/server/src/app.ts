@@ -1,21 +1,38 @@
-/** createApp: a Hono app serving tRPC at /trpc, plus /healthz and /metrics. */
+/** createApp: a Hono app serving tRPC at /trpc (HTTP and WebSocket), plus /healthz and /metrics. */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { bearerChecker } from "./auth/token.ts";
-import { type CreateAppOptions, DEFAULT_LIMITS, type Limits, LOOPBACK_HOSTS } from "./config.ts";
+import { bearerToken, normalizeTokens, type Role, roleResolver } from "./auth/token.ts";
+import type { CreateAppOptions } from "./config.ts";
+import { type AppContext, createContext } from "./context.ts";
+import { createDashboard } from "./dashboard/create-dashboard.ts";
+import { drainApp } from "./limits/drain.ts";
 import { hostChecker } from "./limits/host.ts";
-import { Metrics } from "./metrics/metrics.ts";
-import { type AppRouter, createRouter } from "./router/router.ts";
-import { PoolRegistry } from "./store/pool-registry.ts";
-import { TaskStore } from "./store/task-store.ts";
+import type { AppRouter } from "./router/router.ts";
+import { dashboardSource } from "./store/dashboard-source.ts";
+import { createWsHandlers, type WsHandlers } from "./ws/ws-server.ts";
 
-export interface ConcApp extends Hono {
+export interface DrainResult {
+  /** Tasks and maps cancelled at the deadline (0 when everything finished in time). */
+  cancelled: number;
+}
+
+export interface ConcApp extends Hono<{ Variables: { role: Role } }> {
   /** The tRPC router (for tests and tooling). */
   readonly trpcRouter: AppRouter;
-  /** Stop taking work, then resolve once every submitted task has finished. */
-  drain(): Promise<void>;
+  /** What the app runs on (store, registry, limits...), for the dashboard and tests. */
+  readonly context: AppContext;
+  /**
+   * WebSocket handlers for `Bun.serve({ fetch: app.fetch, websocket: app.websocket })`: RemoteExecutor
+   * then carries tRPC over one persistent connection (lower latency); without them it uses HTTP.
+   */
+  readonly websocket: WsHandlers;
+  /**
+   * Stop admitting (503), let work finish until `limits.drainTimeoutMs`, then cancel what is left
+   * (its callers get CancelledError saying why). Resolves once nothing is held.
+   */
+  drain(options?: { timeoutMs?: number }): Promise<DrainResult>;
   /** Stop timers (after drain). Does not shut the pools down: they belong to the caller. */
   close(): void;
 }
@@ -23,57 +40,48 @@ export interface ConcApp extends Hono {
 /**
  * @example
  * const app = createApp({ pools: { cpu: new ProcessPoolExecutor({ module }) }, token: "s3cret-token" });
- * Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
+ * Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, websocket: app.websocket });
  */
 export function createApp(options: CreateAppOptions): ConcApp {
-  if (!options || typeof options !== "object" || !options.pools || Object.keys(options.pools).length === 0) {
-    throw new TypeError("createApp needs { pools: { name: executor, ... } } with at least one pool.");
-  }
-  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  for (const [k, v] of Object.entries(limits)) {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
-      throw new TypeError(`limits.${k} must be a positive integer.`);
-  }
-  const authorized = bearerChecker(options.token);
-  const hostAllowed = hostChecker(options.allowedHosts ?? LOOPBACK_HOSTS);
-  const registry = new PoolRegistry(options.pools);
-  let draining = false;
-  const metrics = new Metrics(() =>
-    registry.all().map((p) => ({
-      pool: p.name,
-      queued: p.executor.queued,
-      running: store.running(p.name),
-      workers: p.executor.workerCount,
-    })),
-  );
-  const store = new TaskStore(limits.resultTtlMs, {
-    onDone(pool, task, view, seconds) {
-      const labels = { pool, task };
-      if (view.state === "CANCELLED") metrics.cancelled.inc(labels);
-      else if (view.ok) metrics.completed.inc(labels);
-      else metrics.failed.inc(labels);
-      metrics.duration.observe(labels, seconds);
-    },
-  });
-  const router = createRouter({ limits, registry, store, metrics, draining: () => draining });
+  const tokens = normalizeTokens(options?.token, options?.tokens);
+  const ctx = createContext(options, tokens);
+  const { limits } = ctx;
+  const roleOf = roleResolver(tokens);
+  const hostAllowed = hostChecker(ctx.allowedHosts);
+  const router = ctx.router;
 
-  const app = new Hono();
+  const app = new Hono<{ Variables: { role: Role } }>();
   app.use("*", async (c, next) => {
     if (!hostAllowed(c.req.header("host") ?? null)) return c.json({ error: "forbidden host" }, 403);
     await next();
   });
   if (options.corsOrigins?.length) {
-    app.use("*", cors({ origin: options.corsOrigins, allowHeaders: ["Authorization", "Content-Type"] }));
+    app.use(
+      "*",
+      cors({
+        origin: options.corsOrigins,
+        allowHeaders: ["Authorization", "Content-Type", "X-Conc-Dashboard"],
+      }),
+    );
   }
-  app.get("/healthz", (c) => c.json({ ok: true, draining }));
+  app.get("/healthz", (c) => c.json({ ok: true, draining: ctx.draining() }));
+  // Before the bearer check: the dashboard authenticates with its own cookie and answers 401 itself.
+  const dashboard = createDashboard({ source: dashboardSource(ctx), tokens });
+  app.route("/", dashboard);
   app.use("*", async (c, next) => {
+    // The dashboard does its own (cookie) authentication and answers 401 itself.
+    if (c.req.path === "/dashboard" || c.req.path.startsWith("/dashboard/")) return next();
+    const role = roleOf(bearerToken(c.req.header("authorization")));
     // Generic on purpose: an unauthenticated caller learns nothing about the service.
-    if (!authorized(c.req.header("authorization"))) return c.json({ error: "unauthorized" }, 401);
+    if (role === undefined) return c.json({ error: "unauthorized" }, 401);
+    c.set("role", role);
     await next();
   });
   app.get("/metrics", async (c) =>
-    c.text(await metrics.text(), 200, { "content-type": metrics.registry.contentType }),
+    c.text(await ctx.metrics.text(), 200, { "content-type": ctx.metrics.registry.contentType }),
   );
+  const ws = createWsHandlers(ctx);
+  app.get("/trpc-ws", (c) => ws.upgrade(c.req.raw, c.env, c.get("role")));
   app.use(
     "/trpc/*",
     bodyLimit({
@@ -86,7 +94,7 @@ export function createApp(options: CreateAppOptions): ConcApp {
       endpoint: "/trpc",
       req: c.req.raw,
       router,
-      createContext: () => ({}),
+      createContext: () => ({ role: c.get("role") }),
       maxBatchSize: limits.maxBatchSize,
       allowMethodOverride: true,
     }),
@@ -96,12 +104,13 @@ export function createApp(options: CreateAppOptions): ConcApp {
 
   return Object.assign(app, {
     trpcRouter: router,
-    async drain() {
-      draining = true;
-      await store.drained();
-    },
+    context: ctx,
+    websocket: ws.handlers,
+    drain: (o?: { timeoutMs?: number }) => drainApp(ctx, o?.timeoutMs ?? limits.drainTimeoutMs),
     close() {
-      store.close();
+      ctx.store.close();
+      ws.closeAll();
+      dashboard.close();
     },
   });
 }

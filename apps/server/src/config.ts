@@ -1,5 +1,6 @@
 /** Options of createApp and their defaults. */
 import type { Executor } from "@conc/core";
+import type { Role } from "./auth/token.ts";
 
 export interface Limits {
   /** Largest request body, in bytes (413 beyond). */
@@ -18,6 +19,10 @@ export interface Limits {
   maxMapItems: number;
   /** Longest a subscription stream stays open before the client reconnects. */
   maxStreamMs: number;
+  /** Most finished tasks kept (oldest evicted first, then NOT_FOUND "expired"), whatever the TTL. */
+  maxRetained: number;
+  /** On drain (SIGTERM), how long work may finish before what is left is cancelled. */
+  drainTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -29,13 +34,18 @@ export const DEFAULT_LIMITS: Limits = {
   maxBatchSize: 1000,
   maxMapItems: 100_000,
   maxStreamMs: 300_000,
+  maxRetained: 100_000,
+  // Inside Kubernetes' default 30 s grace period before SIGKILL.
+  drainTimeoutMs: 25_000,
 };
 
 export interface CreateAppOptions {
   /** The pools to expose, by name. Only exports of each pool's task module can be called. */
   pools: Record<string, Executor>;
-  /** Bearer token: required on every route but /healthz when set. */
+  /** Bearer token (one admin token): required on every route but /healthz when set. */
   token?: string | undefined;
+  /** Tokens with roles: `read` lists, reads and watches; only `admin` submits and cancels. */
+  tokens?: { token: string; role: Role }[] | undefined;
   limits?: Partial<Limits> | undefined;
   /** Host names accepted in the Host header (DNS-rebinding guard). Default: loopback names. */
   allowedHosts?: string[] | undefined;

@@ -28,7 +28,7 @@ export function start(options: Partial<CreateAppOptions> = {}): Harness {
     cpu: new ProcessPoolExecutor({ module, maxWorkers: 2 }),
   };
   const app = createApp({ token: TOKEN, ...options, pools });
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, websocket: app.websocket });
   const base = `http://127.0.0.1:${server.port}`;
   cleanups.push(async () => {
     await server.stop(true);

@@ -8,7 +8,7 @@ import {
   TimeoutError,
   wait,
 } from "@conc/core";
-import { createApp } from "@conc/server";
+import { createApp, ServerConfigError } from "@conc/server";
 import { RemoteConnectionError, RemoteExecutor } from "@conc/server/client";
 import { EventSource } from "eventsource";
 import * as tasks from "../src/example/tasks.ts";
@@ -232,10 +232,12 @@ describe("SSE watch", () => {
 
 describe("createApp input", () => {
   test("refuses bad options", () => {
-    expect(() => createApp({ pools: {} })).toThrow(TypeError);
-    expect(() => createApp({ pools: { a: new ThreadPoolExecutor() }, token: "short" })).toThrow(TypeError);
+    expect(() => createApp({ pools: {} })).toThrow(ServerConfigError);
+    expect(() => createApp({ pools: { a: new ThreadPoolExecutor() }, token: "short" })).toThrow(
+      ServerConfigError,
+    );
     expect(() => createApp({ pools: { a: new ThreadPoolExecutor() }, limits: { maxQueued: -1 } })).toThrow(
-      TypeError,
+      ServerConfigError,
     );
   });
 

@@ -1,31 +1,37 @@
 /**
- * RemoteExecutor: the executor API over tRPC. `submit` returns real Futures, so asCompleted and
- * wait from @conc/core work on them; their results arrive over one SSE subscription per batch.
+ * RemoteExecutor: the executor API (core's ExecutorLike) over tRPC. `submit` returns real Futures,
+ * so asCompleted and wait from @conc/core work on them; `map` is core's own mapWith over submits.
+ * It imports only types from the server.
  */
 import {
+  type AnyTaskModule,
   CancelledError,
   deserializeError,
   type ErrorClassResolver,
+  type ExecutorLike,
   ExecutorShutdownError,
   type Future,
+  type MapIterable,
   type MapOptions,
+  mapWith,
+  type ScheduleOptions,
+  type TaskArgs,
+  type TaskKey,
+  type TaskName,
+  type TaskResult,
   wait,
 } from "@conc/core";
-import { createTRPCClient, TRPCClientError } from "@trpc/client";
-import { RemoteConnectionError } from "../errors.ts";
+import { createTRPCClient } from "@trpc/client";
 import type { AppRouter } from "../router/router.ts";
-import { WATCH_MAX_IDS } from "../router/schemas.ts";
-import type { TaskView } from "../store/task-store.ts";
-import { clientError } from "./client-error.ts";
+import type { DoneView, StreamEvent, WireCall } from "../wire.ts";
+import { clientError, RemoteConnectionError, serverAnswered } from "./errors.ts";
 import { createLinks } from "./links.ts";
 import { RemoteFuture, type RemoteFutureOwner } from "./remote-future.ts";
-import { remoteMap } from "./remote-map.ts";
+import { type Pending, Submitter } from "./submitter.ts";
+import { watchRemote } from "./watch.ts";
+import { WsChannel } from "./ws-channel.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: task functions take and return anything
-type Fn = (...args: any[]) => any;
-/** Names of the functions a task module exports. */
-export type TaskName<M> = { [K in keyof M]: M[K] extends Fn ? K : never }[keyof M] & string;
-type TaskOf<M, K> = K extends keyof M ? (M[K] extends Fn ? M[K] : never) : never;
+export type { TaskName };
 
 export interface RemoteExecutorOptions {
   /** The server's tRPC endpoint, e.g. http://127.0.0.1:8787/trpc */
@@ -39,16 +45,15 @@ export interface RemoteExecutorOptions {
   connectionTimeoutMs?: number | undefined;
   /** Most submits per request (default 1000, the server's default batch limit). */
   maxBatch?: number | undefined;
-  /** Items per map request (default 10,000). */
-  mapWindow?: number | undefined;
+  /** "ws" (default): one WebSocket when the server offers it, else HTTP; "http": HTTP only. */
+  transport?: "ws" | "http" | undefined;
   fetch?: typeof fetch | undefined;
 }
 
-interface Pending {
-  task: string;
-  args: unknown[];
-  fut: RemoteFuture<unknown>;
-  timeoutMs: number | undefined;
+/** 96 random bits, URL-safe: the id the server files the task under (resends are idempotent). */
+function newTaskId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Buffer.from(bytes).toString("base64url");
 }
 
 /**
@@ -56,18 +61,18 @@ interface Pending {
  * const remote = new RemoteExecutor<typeof import("./tasks.ts")>({ url, token, pool: "cpu" });
  * console.log(await remote.submit("add", 1, 2).result()); // 3
  */
-export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner {
+export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, RemoteFutureOwner {
+  readonly kind = "remote" as const;
+  /** The server's task module is not known here. */
+  readonly module = null;
+  readonly maxWorkers = 0;
+  readonly workerCount = 0;
   readonly #client;
-  readonly #opts: {
-    url: string;
-    pool: string;
-    connectionTimeoutMs: number;
-    maxBatch: number;
-    mapWindow: number;
-  };
+  readonly #channel: WsChannel | undefined;
+  readonly #url: string;
+  readonly #pool: string;
   readonly #resolve: ErrorClassResolver;
-  #queue: Pending[] = [];
-  #scheduled = false;
+  readonly #submitter: Submitter;
   #closed = false;
   #live = new Set<RemoteFuture<unknown>>();
   #subscriptions = new Set<{ unsubscribe(): void }>();
@@ -76,17 +81,43 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
     if (!options || typeof options.url !== "string" || typeof options.pool !== "string") {
       throw new TypeError("RemoteExecutor needs { url, pool } (and token when the server has one).");
     }
-    this.#opts = {
-      url: options.url,
-      pool: options.pool,
-      connectionTimeoutMs: options.connectionTimeoutMs ?? 10_000,
-      maxBatch: options.maxBatch ?? 1000,
-      mapWindow: options.mapWindow ?? 10_000,
-    };
+    this.#url = options.url;
+    this.#pool = options.pool;
     const classes = options.errorClasses ?? {};
     this.#resolve = (name) => (Object.hasOwn(classes, name) ? classes[name] : undefined);
+    const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+    this.#channel = options.transport === "http" ? undefined : new WsChannel(options.url, auth);
     this.#client = createTRPCClient<AppRouter>({
-      links: createLinks(options.url, options.token, options.fetch),
+      links: createLinks(options.url, options.token, this.#channel, options.fetch),
+    });
+    const connectionTimeoutMs = options.connectionTimeoutMs ?? 10_000;
+    this.#submitter = new Submitter({
+      maxBatch: options.maxBatch ?? 1000,
+      connectionTimeoutMs,
+      stream: (calls: WireCall[]) =>
+        this.#client.submitStream.mutate({ pool: this.#pool, calls }) as Promise<AsyncIterable<StreamEvent>>,
+      accepted: (p) => {
+        p.fut.id = p.call.id;
+        if (p.fut.cancelled()) this.cancelRemote(p.fut);
+      },
+      settle: (p, view) => this.#settle(p.fut, view),
+      follow: (rest) =>
+        watchRemote(this.#client, rest, {
+          url: this.#url,
+          connectionTimeoutMs,
+          settle: (p, view) => this.#settle(p.fut, view),
+          subscriptions: this.#subscriptions,
+        }),
+      fail: (ps, err) => {
+        const error = serverAnswered(err)
+          ? clientError(err)
+          : new RemoteConnectionError(
+              this.#url,
+              `Could not reach ${this.#url} for ${connectionTimeoutMs} ms: these tasks were not submitted.`,
+              { cause: err },
+            );
+        for (const p of ps) if (!p.fut.done()) p.fut.setException(error);
+      },
     });
   }
 
@@ -95,43 +126,41 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
     return this.#client;
   }
 
-  /** Submits `task(...args)` on the server; the task is a name or the imported function itself. */
-  submit<K extends TaskName<M>>(
-    task: K | TaskOf<M, K>,
-    ...args: Parameters<TaskOf<M, K>>
-  ): Future<Awaited<ReturnType<TaskOf<M, K>>>> {
-    return this.#enqueue(task, args, undefined) as Future<Awaited<ReturnType<TaskOf<M, K>>>>;
+  /** Submits not yet accepted by the server (waiting for room). */
+  get queued(): number {
+    return this.#submitter.waiting;
   }
 
-  /** Like submit, with a per-task deadline enforced by the server. */
+  /** Submits `task(...args)` on the server; the task is a name or the imported function itself. */
+  submit<K extends TaskName<M>>(task: TaskKey<M, K>, ...args: TaskArgs<M, K>): Future<TaskResult<M, K>> {
+    return this.#enqueue(task, args, undefined, undefined) as Future<TaskResult<M, K>>;
+  }
+
+  /** Like submit, with a per-task deadline enforced by the server and an AbortSignal. */
   schedule<K extends TaskName<M>>(
-    task: K | TaskOf<M, K>,
-    options: { args?: Parameters<TaskOf<M, K>>; timeout?: number },
-  ): Future<Awaited<ReturnType<TaskOf<M, K>>>> {
-    return this.#enqueue(task, options.args ?? [], options.timeout) as Future<
-      Awaited<ReturnType<TaskOf<M, K>>>
+    task: TaskKey<M, K>,
+    options: ScheduleOptions<TaskArgs<M, K>> = {},
+  ): Future<TaskResult<M, K>> {
+    return this.#enqueue(task, options.args ?? [], options.timeout, options.signal) as Future<
+      TaskResult<M, K>
     >;
   }
 
   /** `await remote.run("add", 1, 2)` */
-  run<K extends TaskName<M>>(
-    task: K | TaskOf<M, K>,
-    ...args: Parameters<TaskOf<M, K>>
-  ): Promise<Awaited<ReturnType<TaskOf<M, K>>>> {
+  run<K extends TaskName<M>>(task: TaskKey<M, K>, ...args: TaskArgs<M, K>): Promise<TaskResult<M, K>> {
     return this.submit(task, ...args).result();
   }
 
-  /** Maps over zipped iterables on the server, streamed back in order. */
+  /** Core's map (zip, lazy pull, buffersize, timeout, early stop) over this client's submits. */
   map<K extends TaskName<M>>(
-    task: K | TaskOf<M, K>,
-    ...rest: (Iterable<unknown> | MapOptions)[]
-  ): AsyncIterableIterator<Awaited<ReturnType<TaskOf<M, K>>>> {
+    task: TaskKey<M, K>,
+    ...rest: (MapIterable | MapOptions)[]
+  ): AsyncIterableIterator<TaskResult<M, K>> {
     const name = this.#name(task);
-    return remoteMap(
-      this.#client,
-      { pool: this.#opts.pool, task: name, window: this.#opts.mapWindow, resolve: this.#resolve },
+    return mapWith<TaskResult<M, K>>(
+      (tuples) => tuples.map((args) => this.#enqueue(name, args as unknown[], undefined, undefined)),
       rest,
-    ) as AsyncIterableIterator<Awaited<ReturnType<TaskOf<M, K>>>>;
+    );
   }
 
   /**
@@ -145,6 +174,8 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
     if (waitForAll && this.#live.size > 0) await wait([...this.#live]);
     for (const s of this.#subscriptions) s.unsubscribe();
     this.#subscriptions.clear();
+    this.#submitter.close();
+    this.#channel?.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -165,140 +196,41 @@ export class RemoteExecutor<M = Record<string, Fn>> implements RemoteFutureOwner
     return name;
   }
 
-  #enqueue(task: unknown, args: unknown[], timeoutMs: number | undefined): RemoteFuture<unknown> {
+  #enqueue(
+    task: unknown,
+    args: unknown[],
+    timeoutMs: number | undefined,
+    signal: AbortSignal | undefined,
+  ): RemoteFuture<unknown> {
     if (this.#closed) throw new ExecutorShutdownError("This RemoteExecutor was shut down: create a new one.");
     const name = this.#name(task);
     const fut = new RemoteFuture<unknown>(this);
     this.#live.add(fut);
-    fut.addDoneCallback(() => this.#live.delete(fut));
-    this.#queue.push({ task: name, args, fut, timeoutMs });
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      queueMicrotask(() => this.#flush());
+    fut.addDoneCallback(() => {
+      this.#live.delete(fut);
+      this.#submitter.roomFreed();
+    });
+    const call: Pending["call"] = { task: name, args, id: newTaskId() };
+    if (timeoutMs !== undefined) call.timeoutMs = timeoutMs;
+    if (signal) {
+      const abort = () => {
+        fut.abort(new CancelledError("The task was aborted.", { cause: signal.reason }));
+        this.cancelRemote(fut);
+      };
+      if (signal.aborted) abort();
+      else signal.addEventListener("abort", abort, { once: true });
     }
+    this.#submitter.push({ call, fut });
     return fut;
   }
 
-  #flush(): void {
-    this.#scheduled = false;
-    const queue = this.#queue;
-    this.#queue = [];
-    for (let i = 0; i < queue.length; i += this.#opts.maxBatch)
-      void this.#send(queue.slice(i, i + this.#opts.maxBatch));
-  }
-
-  async #send(batch: Pending[]): Promise<void> {
-    const live = batch.filter((p) => !p.fut.done());
-    if (live.length === 0) return;
-    const byId = new Map<string, RemoteFuture<unknown>>();
-    try {
-      // One request: the ids come first, then each outcome as the task finishes.
-      const stream = await this.#client.submitStream.mutate({
-        pool: this.#opts.pool,
-        calls: live.map((p) =>
-          p.timeoutMs === undefined
-            ? { task: p.task, args: p.args }
-            : { task: p.task, args: p.args, timeoutMs: p.timeoutMs },
-        ),
-      });
-      for await (const event of stream) {
-        if ("ids" in event && event.ids) {
-          event.ids.forEach((id: string, i: number) => {
-            const fut = (live[i] as Pending).fut;
-            fut.id = id;
-            if (fut.cancelled()) this.#client.cancel.mutate({ id }).catch(() => {});
-            else byId.set(id, fut);
-          });
-        } else if ("views" in event && event.views) {
-          for (const v of event.views) {
-            const view = v as TaskView;
-            const fut = byId.get(view.id);
-            byId.delete(view.id);
-            if (fut) this.#settle(fut, view);
-          }
-        }
-      }
-    } catch (err) {
-      if (byId.size === 0) {
-        // Refused before any id (bad task name, queue full, auth): fail them all with the reason.
-        const error = err instanceof TRPCClientError ? clientError(err) : err;
-        for (const p of live) if (!p.fut.done()) p.fut.setException(error);
-        return;
-      }
-    }
-    // The stream ended early (server deadline, dropped connection): follow the rest over SSE.
-    for (const [id, fut] of byId) if (fut.done()) byId.delete(id);
-    const entries = [...byId];
-    for (let i = 0; i < entries.length; i += WATCH_MAX_IDS)
-      this.#watch(new Map(entries.slice(i, i + WATCH_MAX_IDS)));
-  }
-
-  /** Settles futures from the server's completion events; resubscribes after a stream ends. */
-  #watch(byId: Map<string, RemoteFuture<unknown>>, lastEventId?: string): void {
-    let lost: ReturnType<typeof setTimeout> | undefined;
-    let last = lastEventId;
-    const failAll = (error: unknown) => {
-      for (const f of byId.values()) if (!f.done()) f.setException(error);
-      byId.clear();
-    };
-    const sub = this.#client.watch.subscribe(
-      { ids: [...byId.keys()], ...(lastEventId ? { lastEventId } : {}) },
-      {
-        onData: (event: { id: string; data: unknown }) => {
-          last = event.id;
-          const view = event.data as TaskView;
-          const f = byId.get(view.id);
-          byId.delete(view.id);
-          if (f) this.#settle(f, view);
-          if (byId.size === 0) done();
-        },
-        onError: (err) => {
-          failAll(err instanceof TRPCClientError ? clientError(err) : err);
-          done();
-        },
-        onComplete: () => {
-          clearTimeout(lost);
-          this.#subscriptions.delete(sub);
-          // The server ends long streams (maxDurationMs): carry on where it stopped.
-          if (byId.size > 0 && !this.#allDone(byId)) this.#watch(byId, last);
-        },
-        onConnectionStateChange: (state) => {
-          if (state.state === "connecting" && state.error && lost === undefined) {
-            lost = setTimeout(() => {
-              failAll(
-                new RemoteConnectionError(
-                  this.#opts.url,
-                  `Lost the connection to ${this.#opts.url} for ${this.#opts.connectionTimeoutMs} ms: the results of these tasks are unknown.`,
-                  { cause: state.error },
-                ),
-              );
-              done();
-            }, this.#opts.connectionTimeoutMs);
-          } else if (state.state === "pending") {
-            clearTimeout(lost);
-            lost = undefined;
-          }
-        },
-      },
-    );
-    const done = () => {
-      clearTimeout(lost);
-      sub.unsubscribe();
-      this.#subscriptions.delete(sub);
-    };
-    this.#subscriptions.add(sub);
-  }
-
-  #allDone(byId: Map<string, RemoteFuture<unknown>>): boolean {
-    return [...byId.values()].every((f) => f.done());
-  }
-
-  #settle(f: RemoteFuture<unknown>, view: TaskView): void {
+  #settle(f: RemoteFuture<unknown>, view: DoneView): void {
     if (f.done()) return;
-    if (view.state === "CANCELLED") {
-      const err = view.error ? deserializeError(view.error, this.#resolve) : undefined;
-      f.settleCancelled(err instanceof Error ? err : new CancelledError());
-    } else if (view.ok) f.setResult(view.value);
-    else f.setException(view.error ? deserializeError(view.error, this.#resolve) : new Error("Task failed."));
+    if (view.progress !== undefined) f.setProgress(view.progress);
+    if (!view.ok) {
+      const err = deserializeError(view.error, this.#resolve);
+      if (view.state === "CANCELLED") f.settleCancelled(err instanceof Error ? err : new CancelledError());
+      else f.setException(err);
+    } else f.setResult(view.value);
   }
 }

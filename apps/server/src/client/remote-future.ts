@@ -28,4 +28,9 @@ export class RemoteFuture<T> extends Future<T> {
   settleCancelled(error: Error): void {
     this.forceCancel(error);
   }
+
+  /** @internal the caller's AbortSignal fired: cancelled here at once (the server is told separately). */
+  abort(error: Error): void {
+    this.forceCancel(error);
+  }
 }

@@ -1,9 +1,7 @@
 /** zod schemas of every procedure input. */
 import { z } from "zod";
 import type { Limits } from "../config.ts";
-
-/** Most task ids one watch subscription can follow. */
-export const WATCH_MAX_IDS = 200;
+import { TASK_ID_PATTERN, WATCH_MAX_IDS } from "../wire.ts";
 
 export function schemas(limits: Limits) {
   const pool = z
@@ -17,16 +15,16 @@ export function schemas(limits: Limits) {
     .max(128)
     .regex(/^[A-Za-z_$][\w$]*$/, "a task name is a JavaScript identifier");
   const args = z.array(z.unknown()).max(1000);
-  const id = z.string().regex(/^[A-Za-z0-9_-]{16}$/, "a task id is 16 URL-safe characters");
+  const id = z.string().regex(TASK_ID_PATTERN, "a task id is 16 URL-safe characters");
   const timeoutMs = z.number().int().min(1).max(limits.taskTimeoutMs).optional();
   return {
     pool,
-    submit: z.object({ pool, task, args: args.default([]), timeoutMs }).strict(),
+    submit: z.object({ pool, task, args: args.default([]), timeoutMs, id: id.optional() }).strict(),
     submitMany: z
       .object({
         pool,
         calls: z
-          .array(z.object({ task, args: args.default([]), timeoutMs }).strict())
+          .array(z.object({ task, args: args.default([]), timeoutMs, id: id.optional() }).strict())
           .min(1)
           .max(limits.maxBatchSize),
       })

@@ -1,13 +1,24 @@
 /** The pools an app exposes and the task names each may run: exactly its module's exported functions. */
 import type { Executor } from "@conc/core";
 import { TRPCError } from "@trpc/server";
+import { Admission } from "../limits/admission.ts";
+
+export type PoolKind = "threads" | "processes" | "remote" | "distributed";
 
 export interface PoolEntry {
   name: string;
   executor: Executor;
-  kind: "threads" | "processes";
+  kind: PoolKind;
   /** Exported function names of the task module (loaded once). */
   tasks: Promise<Set<string>>;
+  /** The one ledger every unit of work on this pool passes. */
+  admission: Admission;
+}
+
+function kindOf(executor: Executor): PoolKind {
+  const kind = (executor as { kind?: unknown }).kind;
+  if (kind === "threads" || kind === "processes" || kind === "remote" || kind === "distributed") return kind;
+  return executor.constructor.name === "ProcessPoolExecutor" ? "processes" : "threads";
 }
 
 async function exportedFunctions(module: string | null): Promise<Set<string>> {
@@ -25,15 +36,16 @@ async function exportedFunctions(module: string | null): Promise<Set<string>> {
 export class PoolRegistry {
   readonly #pools = new Map<string, PoolEntry>();
 
-  constructor(pools: Record<string, Executor>) {
+  constructor(pools: Record<string, Executor>, maxQueued: number) {
     for (const [name, executor] of Object.entries(pools)) {
       const tasks = exportedFunctions(executor.module);
       tasks.catch(() => {});
       this.#pools.set(name, {
         name,
         executor,
-        kind: executor.constructor.name === "ProcessPoolExecutor" ? "processes" : "threads",
+        kind: kindOf(executor),
         tasks,
+        admission: new Admission(name, maxQueued),
       });
     }
   }

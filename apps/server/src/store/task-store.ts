@@ -1,200 +1,169 @@
 /**
- * Tasks submitted over RPC: their futures, outcomes kept for a time-to-live, and a completion
+ * Tasks submitted over RPC: live ones with their futures, finished ones as compact records kept
+ * for a time-to-live and at most `maxRetained` (oldest finished evicted first), and a completion
  * sequence that subscriptions use as event ids (so a reconnecting client resumes exactly).
  */
-import { randomBytes } from "node:crypto";
-import { CancelledError, type Future, type SerializedError, serializeError } from "@conc/core";
+import type { Future } from "@conc/core";
+import type { DoneView, TaskView } from "../wire.ts";
+import { nowMs, TaskRecord } from "./task-record.ts";
 
-export type TaskState = "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED";
-
-/** What a client learns about a task. */
-export interface TaskView {
-  id: string;
-  state: TaskState;
-  done: boolean;
-  ok?: boolean;
-  value?: unknown;
-  error?: SerializedError;
-}
-
-interface TaskRecord {
-  id: string;
-  pool: string;
-  task: string;
-  future: Future<unknown>;
-  abort: AbortController;
-  submittedAt: number;
-  /** Completion order (0 until done). */
-  seq: number;
-  view: TaskView | undefined;
-  expiresAt: number;
-}
+export type { TaskRecord };
 
 export interface StoreHooks {
-  onDone(pool: string, task: string, view: TaskView, seconds: number): void;
+  /** A task ended (synchronously, in the tick its future settled). */
+  onDone(rec: TaskRecord, view: DoneView): void;
+}
+
+export interface StoreOptions {
+  ttlMs: number;
+  maxRetained: number;
 }
 
 export class TaskStore {
-  #tasks = new Map<string, TaskRecord>();
-  #outstanding = new Map<string, number>();
+  readonly #tasks = new Map<string, TaskRecord>();
+  /** Finished records in finish order (= expiry order); `#head` is the oldest still retained. */
+  #finished: (TaskRecord | undefined)[] = [];
+  #head = 0;
   #seq = 0;
-  #listeners = new Set<(rec: TaskRecord) => void>();
-  #drainWaiters: (() => void)[] = [];
+  #changes = new Set<() => void>();
   #sweeper: ReturnType<typeof setInterval>;
 
   constructor(
-    private readonly ttlMs: number,
+    private readonly options: StoreOptions,
     private readonly hooks: StoreHooks,
   ) {
-    this.#sweeper = setInterval(() => this.#sweep(), Math.max(50, Math.min(ttlMs, 60_000)));
+    this.#sweeper = setInterval(() => this.#evict(), Math.max(50, Math.min(options.ttlMs, 10_000)));
     this.#sweeper.unref();
   }
 
-  /** Unfinished tasks of a pool (or of all pools). */
-  outstanding(pool?: string): number {
-    if (pool !== undefined) return this.#outstanding.get(pool) ?? 0;
-    let n = 0;
-    for (const v of this.#outstanding.values()) n += v;
-    return n;
+  /** Retained tasks (unfinished and finished). */
+  get size(): number {
+    return this.#tasks.size;
   }
 
-  /** Running tasks of a pool. */
-  running(pool: string): number {
-    let n = 0;
-    for (const r of this.#tasks.values()) if (r.pool === pool && r.future.running()) n++;
-    return n;
+  /** Finished tasks retained now. */
+  get retainedFinished(): number {
+    return this.#finished.length - this.#head;
   }
 
-  add(pool: string, task: string, future: Future<unknown>, abort: AbortController): string {
-    // 96 random bits, URL-safe and short: many ids fit in one SSE request URL.
-    const id = randomBytes(12).toString("base64url");
-    const rec: TaskRecord = {
-      id,
-      pool,
-      task,
-      future,
-      abort,
-      submittedAt: performance.now(),
-      seq: 0,
-      view: undefined,
-      expiresAt: Number.POSITIVE_INFINITY,
-    };
+  /** Adds an accepted task under `id` (fresh, checked by the caller). */
+  add(
+    id: string,
+    pool: string,
+    task: string,
+    args: unknown[],
+    future: Future<unknown>,
+    abort: AbortController,
+  ) {
+    const rec = new TaskRecord(id, pool, task, args, future, abort);
     this.#tasks.set(id, rec);
-    this.#outstanding.set(pool, (this.#outstanding.get(pool) ?? 0) + 1);
     future.addDoneCallback(() => this.#finish(rec));
-    return id;
+    this.#changed();
+    return rec;
   }
 
-  /** The task, unless unknown or expired. */
-  #get(id: string): TaskRecord | undefined {
+  /** The task, unless unknown, evicted or expired. */
+  get(id: string): TaskRecord | undefined {
     const rec = this.#tasks.get(id);
-    if (rec && rec.expiresAt <= Date.now()) {
-      this.#tasks.delete(id);
+    if (rec?.finishedAt !== undefined && rec.finishedAt + this.options.ttlMs <= nowMs()) {
+      this.#evict();
       return undefined;
     }
     return rec;
   }
 
-  has(id: string): boolean {
-    return this.#get(id) !== undefined;
+  /** Every retained record, oldest submitted first. */
+  records(): IterableIterator<TaskRecord> {
+    return this.#tasks.values();
   }
 
-  view(id: string): TaskView | undefined {
-    const rec = this.#get(id);
-    if (!rec) return undefined;
-    return rec.view ?? { id, state: rec.future.state, done: false };
+  /** Calls `fn` on every change (submit, finish, progress); returns the unsubscribe function. */
+  subscribe(fn: () => void): () => void {
+    this.#changes.add(fn);
+    return () => this.#changes.delete(fn);
+  }
+
+  /** Runs `fn` once when the task ends (at once if it already has). */
+  onceDone(rec: TaskRecord, fn: (rec: TaskRecord, view: DoneView) => void): () => void {
+    if (rec.done) {
+      fn(rec, rec.view() as DoneView);
+      return () => {};
+    }
+    (rec.watchers ??= []).push(fn);
+    return () => {
+      const i = rec.watchers?.indexOf(fn) ?? -1;
+      if (i >= 0) rec.watchers?.splice(i, 1);
+    };
   }
 
   /** Waits up to `timeoutMs` for the task to finish; returns its view either way. */
-  async wait(id: string, timeoutMs: number): Promise<TaskView | undefined> {
-    const rec = this.#get(id);
-    if (!rec) return undefined;
-    if (!rec.view && timeoutMs > 0) {
+  async wait(rec: TaskRecord, timeoutMs: number): Promise<TaskView> {
+    if (!rec.done && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
-        const listener = (r: TaskRecord) => {
-          if (r === rec) done();
-        };
-        const done = () => {
-          clearTimeout(timer);
-          this.#listeners.delete(listener);
+        const timer = setTimeout(() => {
+          off();
           resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        this.#listeners.add(listener);
+        }, timeoutMs);
+        const off = this.onceDone(rec, () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
-    return this.view(id);
+    return rec.view();
   }
 
-  /** Cancels a queued task, or stops a running one. */
-  cancel(id: string): boolean | undefined {
-    const rec = this.#get(id);
-    if (!rec) return undefined;
-    if (rec.future.done()) return false;
-    if (rec.future.cancel()) return true;
-    rec.abort.abort(new CancelledError("Cancelled by the client."));
-    return true;
+  /** Cancels every unfinished task (drain deadline); returns how many. */
+  cancelAll(reason: string): number {
+    let n = 0;
+    for (const rec of this.#tasks.values()) if (rec.cancel(reason)) n++;
+    return n;
   }
 
   /**
-   * Yields [seq, view] as the given tasks finish, in completion order, skipping those with
-   * seq <= afterSeq (already delivered before a reconnect). Ends when all are delivered.
+   * Yields what is ready of the given tasks as batches of [seq, view], in completion order,
+   * skipping seq <= afterSeq (delivered before a reconnect). Ends when all are delivered.
    */
-  async *watch(ids: string[], afterSeq: number, signal?: AbortSignal): AsyncGenerator<[number, TaskView]> {
-    for await (const batch of this.watchBatches(ids, afterSeq, signal)) yield* batch;
-  }
-
-  /** Like watch, but yields everything that is ready at once as one batch (one message, not one per task). */
   async *watchBatches(
-    ids: string[],
+    recs: TaskRecord[],
     afterSeq: number,
     signal?: AbortSignal,
-  ): AsyncGenerator<[number, TaskView][]> {
-    const wanted = new Set(ids);
-    let ready: TaskRecord[] = [];
+  ): AsyncGenerator<[number, DoneView][]> {
+    let ready: [number, DoneView][] = [];
+    let left = recs.length;
     let wake: (() => void) | undefined;
-    const listener = (rec: TaskRecord) => {
-      if (!wanted.has(rec.id)) return;
-      ready.push(rec);
-      wake?.();
-    };
-    this.#listeners.add(listener);
     const onAbort = () => wake?.();
     signal?.addEventListener("abort", onAbort);
+    const offs: (() => void)[] = [];
+    const already: [number, DoneView][] = [];
+    for (const rec of recs) {
+      const wasDone = rec.done;
+      offs.push(
+        this.onceDone(rec, (r, view) => {
+          left--;
+          if (r.seq > afterSeq) (wasDone ? already : ready).push([r.seq, view]);
+          if (!wasDone) wake?.();
+        }),
+      );
+    }
+    already.sort((a, b) => a[0] - b[0]);
+    ready.unshift(...already);
     try {
-      const already: TaskRecord[] = [];
-      for (const id of wanted) {
-        const rec = this.#tasks.get(id);
-        if (rec?.view) already.push(rec);
-      }
-      already.sort((a, b) => a.seq - b.seq);
-      ready.unshift(...already);
-      const sent = new Set<string>();
-      while (sent.size < wanted.size && !signal?.aborted) {
-        if (ready.length === 0) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
+      while (!signal?.aborted) {
+        if (ready.length > 0) {
+          const batch = ready;
+          ready = [];
+          yield batch;
           continue;
         }
-        const batch: [number, TaskView][] = [];
-        for (const rec of ready) {
-          if (sent.has(rec.id)) continue;
-          sent.add(rec.id);
-          if (rec.seq > afterSeq) batch.push([rec.seq, rec.view as TaskView]);
-        }
-        ready = [];
-        if (batch.length > 0) yield batch;
+        if (left === 0) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
       }
     } finally {
-      this.#listeners.delete(listener);
+      for (const off of offs) off();
       signal?.removeEventListener("abort", onAbort);
     }
-  }
-
-  /** Resolves once no task is unfinished. */
-  drained(): Promise<void> {
-    if (this.outstanding() === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
   close(): void {
@@ -203,33 +172,36 @@ export class TaskStore {
 
   /** Synchronous, so every result of one worker message reaches a stream as one batch. */
   #finish(rec: TaskRecord): void {
-    const o = rec.future.peek();
-    if (!o) return;
-    let view: TaskView;
-    if (o.ok) view = { id: rec.id, state: "FINISHED", done: true, ok: true, value: o.value };
-    else
-      view = {
-        id: rec.id,
-        state: o.cancelled ? "CANCELLED" : "FINISHED",
-        done: true,
-        ok: false,
-        error: serializeError(o.error),
-      };
-    rec.view = view;
-    rec.seq = ++this.#seq;
-    rec.expiresAt = Date.now() + this.ttlMs;
-    this.#outstanding.set(rec.pool, (this.#outstanding.get(rec.pool) ?? 1) - 1);
-    this.hooks.onDone(rec.pool, rec.task, view, (performance.now() - rec.submittedAt) / 1000);
-    for (const l of this.#listeners) l(rec);
-    if (this.outstanding() === 0) {
-      const waiters = this.#drainWaiters;
-      this.#drainWaiters = [];
-      for (const w of waiters) w();
-    }
+    const view = rec.finish(++this.#seq);
+    if (!view) return;
+    this.#finished.push(rec);
+    this.hooks.onDone(rec, view);
+    const watchers = rec.watchers;
+    rec.watchers = undefined;
+    if (watchers) for (const w of watchers) w(rec, view);
+    if (this.#finished.length - this.#head > this.options.maxRetained) this.#evict();
+    this.#changed();
   }
 
-  #sweep(): void {
-    const now = Date.now();
-    for (const [id, rec] of this.#tasks) if (rec.expiresAt <= now) this.#tasks.delete(id);
+  #changed(): void {
+    for (const fn of this.#changes) fn();
+  }
+
+  /** Drops finished records past the TTL or beyond maxRetained, oldest first. */
+  #evict(): void {
+    const expired = nowMs() - this.options.ttlMs;
+    const list = this.#finished;
+    while (this.#head < list.length) {
+      const rec = list[this.#head] as TaskRecord;
+      const over = list.length - this.#head > this.options.maxRetained;
+      if (!over && (rec.finishedAt as number) > expired) break;
+      list[this.#head++] = undefined;
+      this.#tasks.delete(rec.id);
+    }
+    // Compact now and then: amortised O(1) per task.
+    if (this.#head > 4096 && this.#head * 2 > list.length) {
+      this.#finished = list.slice(this.#head);
+      this.#head = 0;
+    }
   }
 }
