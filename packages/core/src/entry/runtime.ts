@@ -3,28 +3,46 @@
  * it receives batches, runs them in order (up to `concurrency` at once), and answers with one
  * message per burst of work.
  */
-import { ChunkFailure } from "../transport/chunk-failure.ts";
+import { claimStart, openClaims } from "../transport/claims.ts";
 import { serializeError } from "../transport/error-codec.ts";
 import {
   type FnDef,
-  IN_CANCEL,
   IN_INIT,
   IN_RUN,
   type InitMessage,
   OUT_READY,
   OUT_RESULTS,
   type ParentMessage,
+  pushResult,
+  R_STATUS,
+  R_VALUE,
   REF_SOURCE,
+  RESULT_FIELDS,
   type ResultsMessage,
   ST_CHUNK_ERROR,
   ST_ERROR,
   ST_OK,
   ST_SKIPPED,
+  type StartStage,
+  T_ARGS,
+  T_FLAGS,
+  T_FN,
+  T_SEQ,
+  T_SLOT,
   TASK_CHUNK,
+  TASK_FIELDS,
   TASK_PLAIN,
   type WorkerMessage,
 } from "../transport/protocol.ts";
 import { explainCapture, resolveDef, type TaskFn } from "./resolve-function.ts";
+
+/** Stops a chunk part-way inside the worker: the results so far, then the item's error. */
+class ChunkStop {
+  constructor(
+    readonly results: unknown[],
+    readonly error: unknown,
+  ) {}
+}
 
 /** Long tasks report progress at least this often, so the parent sees RUNNING and results promptly. */
 const FLUSH_AFTER_MS = 1;
@@ -38,7 +56,7 @@ export class WorkerRuntime {
   #fns = new Map<number, TaskFn | Error>();
   #queue: unknown[] = [];
   #head = 0;
-  #cancelled = new Set<number>();
+  #claims: Int32Array = new Int32Array(0);
   #running = 0;
   #out: unknown[] = [];
   #startedAsync: number[] = [];
@@ -61,20 +79,16 @@ export class WorkerRuntime {
         for (const item of msg.t) this.#queue.push(item);
         this.#pump();
         return;
-      case IN_CANCEL:
-        for (const id of msg.ids) this.#cancelled.add(id);
-        return;
       case IN_INIT:
         return this.#init(msg);
     }
   }
 
-  /** Sends what is pending now; `exitingSeq` marks the task that is ending the worker. */
-  flush(exitingSeq?: number): void {
+  /** Sends what is pending now (also called right before the worker exits). */
+  flush(): void {
     const started = this.#startedAsync.length > 0 ? this.#startedAsync : null;
-    if (this.#out.length === 0 && started === null && exitingSeq === undefined) return;
+    if (this.#out.length === 0 && started === null) return;
     const msg: ResultsMessage = { k: OUT_RESULTS, r: this.#out, s: started };
-    if (exitingSeq !== undefined) msg.x = exitingSeq;
     this.#out = [];
     this.#startedAsync = [];
     this.#lastFlush = performance.now();
@@ -90,15 +104,18 @@ export class WorkerRuntime {
   async #init(msg: InitMessage): Promise<void> {
     this.#concurrency = msg.concurrency;
     this.#moduleUrl = msg.module;
+    this.#claims = openClaims(msg.claims);
+    let stage: StartStage = "module";
     try {
       if (msg.module !== null) this.#ns = (await import(msg.module)) as Record<string, unknown>;
+      stage = "initializer";
       if (msg.initializer) {
         const init = resolveDef(msg.initializer, this.#ns, this.#moduleUrl);
-        await init(...msg.initargs);
+        await init(...reviveIfAny(msg.initargs));
       }
       this.#post({ k: OUT_READY, error: null });
     } catch (err) {
-      this.#post({ k: OUT_READY, error: serializeError(err) });
+      this.#post({ k: OUT_READY, error: serializeError(err), stage });
     }
   }
 
@@ -120,13 +137,16 @@ export class WorkerRuntime {
   #pump(): void {
     const q = this.#queue;
     while (this.#running < this.#concurrency && this.#head < q.length) {
-      const seq = q[this.#head] as number;
-      const fnId = q[this.#head + 1] as number;
-      const flags = q[this.#head + 2] as number;
-      const args = q[this.#head + 3] as unknown[];
-      this.#head += 4;
-      if (this.#cancelled.size > 0 && this.#cancelled.delete(seq)) {
-        this.#out.push(seq, ST_SKIPPED, 0);
+      const h = this.#head;
+      const seq = q[h + T_SEQ] as number;
+      const fnId = q[h + T_FN] as number;
+      const flags = q[h + T_FLAGS] as number;
+      const args = q[h + T_ARGS] as unknown[];
+      const slot = q[h + T_SLOT] as number;
+      this.#head += TASK_FIELDS;
+      // The claim, not a message, decides: a task cancelled in the parent is never started.
+      if (!claimStart(this.#claims, slot)) {
+        pushResult(this.#out, seq, ST_SKIPPED, 0);
         continue;
       }
       const idle = this.#running === 0 && this.#out.length === 0;
@@ -147,13 +167,17 @@ export class WorkerRuntime {
   #start(seq: number, fnId: number, flags: number, args: unknown[]): void {
     const fn = this.#fn(fnId);
     if (fn instanceof Error) {
-      this.#out.push(seq, ST_ERROR, serializeError(fn));
+      pushResult(this.#out, seq, ST_ERROR, serializeError(fn));
       return;
     }
     const bySource = this.#defs.get(fnId)?.[1] === REF_SOURCE;
     this.#current = seq;
     let value: unknown;
     try {
+      if (flags >= TASK_HANDLES) {
+        flags -= TASK_HANDLES;
+        reviveArgs(args);
+      }
       value = flags === TASK_PLAIN ? fn(...args) : this.#runChunk(fn, args, flags === TASK_CHUNK, 0, []);
     } catch (err) {
       this.#current = -1;
@@ -170,7 +194,7 @@ export class WorkerRuntime {
       );
       return;
     }
-    this.#out.push(seq, ST_OK, value);
+    pushResult(this.#out, seq, ST_OK, value);
   }
 
   /** Runs a chunk (tuples are spread); switches to async only when an item returns a promise. */
@@ -180,7 +204,7 @@ export class WorkerRuntime {
       try {
         v = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
       } catch (err) {
-        throw new ChunkFailure(results, err);
+        throw new ChunkStop(results, err);
       }
       if (v instanceof Promise) {
         return v.then(
@@ -189,7 +213,7 @@ export class WorkerRuntime {
             return this.#runChunk(fn, items, spread, i + 1, results);
           },
           (err) => {
-            throw err instanceof ChunkFailure ? err : new ChunkFailure(results, err);
+            throw err instanceof ChunkStop ? err : new ChunkStop(results, err);
           },
         );
       }
@@ -199,7 +223,7 @@ export class WorkerRuntime {
   }
 
   #failure(err: unknown, bySource: boolean): [number, unknown] {
-    if (err instanceof ChunkFailure) {
+    if (err instanceof ChunkStop) {
       return [
         ST_CHUNK_ERROR,
         [err.results, serializeError(bySource ? explainCapture(err.error) : err.error)],
@@ -210,27 +234,27 @@ export class WorkerRuntime {
 
   #fail(seq: number, err: unknown, bySource: boolean): void {
     const [status, value] = this.#failure(err, bySource);
-    this.#out.push(seq, status, value);
+    pushResult(this.#out, seq, status, value);
   }
 
   #settleAsync(seq: number, status: number, value: unknown): void {
     this.#running--;
     const i = this.#startedAsync.indexOf(seq);
     if (i >= 0) this.#startedAsync.splice(i, 1);
-    this.#out.push(seq, status, value);
+    pushResult(this.#out, seq, status, value);
     this.#pump();
   }
 }
 
 function replaceUncloneable(results: unknown[], cause: unknown): unknown[] {
   const out = results.slice();
-  for (let i = 0; i < out.length; i += 3) {
+  for (let i = 0; i < out.length; i += RESULT_FIELDS) {
     try {
-      structuredClone(out[i + 2]);
+      structuredClone(out[i + R_VALUE]);
     } catch {
       const what = cause instanceof Error ? cause.message : String(cause);
-      out[i + 1] = ST_ERROR;
-      out[i + 2] = serializeError(
+      out[i + R_STATUS] = ST_ERROR;
+      out[i + R_VALUE] = serializeError(
         new TypeError(`The task's result cannot be sent back from the worker (${what}). Return plain data.`),
       );
     }
@@ -242,7 +266,7 @@ function replaceUncloneable(results: unknown[], cause: unknown): unknown[] {
 export function interceptExit(runtime: WorkerRuntime): void {
   const realExit = process.exit.bind(process);
   process.exit = ((code?: number | string | null) => {
-    runtime.flush(runtime.current);
+    runtime.flush();
     return realExit(code ?? undefined);
   }) as typeof process.exit;
 }

@@ -1,27 +1,25 @@
 /**
- * The one executor core behind threads and processes: a queue here, a window of work sent
- * ahead to each worker, batching of messages per event-loop turn, and crash recovery.
+ * The one executor core behind threads and processes: the queue, workers' life cycle, batching
+ * of messages per event-loop turn. The policies it applies are pure functions elsewhere:
+ * assignment (plan.ts), crash attribution and replacement (crash.ts), results (apply-results.ts).
  */
 import { type BrokenExecutorError, WorkerExitedError } from "../errors.ts";
-import { ChunkFailure } from "../transport/chunk-failure.ts";
-import { deserializeError, type ErrorClassResolver, type SerializedError } from "../transport/error-codec.ts";
+import { deserializeError, type ErrorClassResolver } from "../transport/error-codec.ts";
 import {
   type FnDef,
-  IN_CANCEL,
   IN_INIT,
-  IN_RUN,
   OUT_READY,
-  ST_CHUNK_ERROR,
-  ST_ERROR,
-  ST_OK,
-  ST_SKIPPED,
+  type ReadyMessage,
   type WorkerMessage,
 } from "../transport/protocol.ts";
 import type { Transport } from "../transport/transport.ts";
+import { applyResults } from "./apply-results.ts";
+import { attributeExit, cannotStartMessage, judgeExit, respawnDelay, stormLimit } from "./crash.ts";
 import type { FnRegistry } from "./fn-registry.ts";
+import { type PlanOptions, plan, workersToStart } from "./plan.ts";
 import { type AnyTask, Task, type TaskOwner } from "./task.ts";
 import { TaskQueue } from "./task-queue.ts";
-import { WorkerSlot } from "./worker-slot.ts";
+import { WorkerSlot, windowSlots } from "./worker-slot.ts";
 
 export interface EngineConfig {
   transport: Transport;
@@ -40,17 +38,24 @@ export class Engine implements TaskOwner {
   readonly #cfg: EngineConfig;
   readonly #workers = new Set<WorkerSlot>();
   readonly #queue = new TaskQueue();
+  readonly #slots: number;
   #seq = 0;
   #starting = 0;
   #scheduled = false;
-  #cancels = new Map<WorkerSlot, number[]>();
+  #closed = false;
   #outstanding = 0;
   #drainWaiters: (() => void)[] = [];
   #exitWaiters: (() => void)[] = [];
+  #everReady = false;
+  /** Times of recent unexpected deaths, oldest first (replacement storms back off). */
+  #deaths: number[] = [];
+  #respawnAt = 0;
+  #respawnTimer: ReturnType<typeof setTimeout> | undefined;
   broken: BrokenExecutorError | null = null;
 
   constructor(cfg: EngineConfig) {
     this.#cfg = cfg;
+    this.#slots = windowSlots(cfg.concurrency);
   }
 
   get workerCount(): number {
@@ -72,6 +77,7 @@ export class Engine implements TaskOwner {
   }
 
   submit<T>(fnId: number, flags: number, args: unknown[]): Task<T> {
+    if (containsHandles(args)) flags |= TASK_HANDLES;
     const task = new Task<T>(this, this.#seq++, fnId, flags, args);
     if (this.broken) {
       task.setException(this.broken);
@@ -88,14 +94,8 @@ export class Engine implements TaskOwner {
       task.cleanup();
       task.cleanup = null;
     }
-    const holder = task.holder as WorkerSlot | null;
-    // Settled here (cancel, deadline) while a worker holds it: make sure it does not start there.
-    if (holder?.inflight.has(task.seq)) {
-      let ids = this.#cancels.get(holder);
-      if (!ids) this.#cancels.set(holder, (ids = []));
-      ids.push(task.seq);
-      this.#schedule();
-    }
+    // Settled here while a worker holds it (deadline, broken executor): it must not start there.
+    task.holder?.claimCancel(task);
     if (--this.#outstanding === 0) {
       const waiters = this.#drainWaiters;
       this.#drainWaiters = [];
@@ -103,14 +103,14 @@ export class Engine implements TaskOwner {
     }
   }
 
-  /** Fail `task` with `error`; a running task is stopped by replacing its worker. */
+  /** Fail `task` with `error`; a task its worker already started is stopped by replacing the worker. */
   expire(task: AnyTask, error: Error, asCancel: boolean): void {
     if (task.done()) return;
     const holder = task.holder as WorkerSlot | null;
-    const running = task.state === "RUNNING";
+    const started = holder !== null && !holder.claimCancel(task);
     if (asCancel) task.stop(error);
     else task.setException(error);
-    if (running && holder) this.#retire(holder, true);
+    if (started) this.#retire(holder, true);
   }
 
   /** Resolves when every submitted task is done. */
@@ -119,7 +119,7 @@ export class Engine implements TaskOwner {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  /** Cancel every task that has not started. */
+  /** Cancel every task that has not started (sent-ahead ones too: their claim decides). */
   cancelPending(): void {
     this.#queue.forEach((t) => {
       t.cancel();
@@ -128,14 +128,16 @@ export class Engine implements TaskOwner {
       for (const t of [...w.inflight.values()]) if (t.state === "PENDING") t.cancel();
   }
 
-  /** Stop every task (queued or running) with `error` and end all workers. */
+  /** Stop every task (queued or running) with `error`. */
   stopAll(error: Error): void {
     for (const t of this.#queue.drain()) t.stop(error);
     for (const w of this.#workers) for (const t of [...w.inflight.values()]) t.stop(error);
   }
 
-  /** End all workers; resolves when they have exited. */
+  /** End all workers and start no more; resolves when they have exited. */
   terminate(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#respawnTimer);
     for (const w of this.#workers) this.#retire(w, true);
     if (this.#workers.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#exitWaiters.push(resolve));
@@ -149,148 +151,116 @@ export class Engine implements TaskOwner {
 
   #dispatch = (): void => {
     this.#scheduled = false;
-    for (const [w, ids] of this.#cancels) {
-      try {
-        w.handle.send({ k: IN_CANCEL, ids });
-      } catch {
-        // The worker is gone; its exit handler settles what it held.
-      }
-    }
-    this.#cancels.clear();
     if (this.broken) return;
-    this.#assign();
+    const { maxWorkers, concurrency, maxTasksPerChild } = this.#cfg;
+    const workers = [...this.#workers];
+    const views = workers.map((w) => ({
+      open: w.ready && !w.retiring,
+      inflight: w.inflight.size,
+      depth: w.depth,
+      room: Math.min(w.freeSlots, maxTasksPerChild === null ? w.freeSlots : maxTasksPerChild - w.assigned),
+    }));
+    const options: PlanOptions = {
+      maxWorkers,
+      concurrency,
+      workers: workers.length,
+      starting: this.#starting,
+    };
+    for (const [i, n] of plan(views, this.#queue.size, options)) this.#fill(workers[i] as WorkerSlot, n);
     this.#queue.compact();
-    const backlog = this.#queue.live(this.#cfg.maxWorkers + 1);
-    let toStart = Math.min(this.#cfg.maxWorkers - this.#workers.size, backlog - this.#starting);
+    if (this.#closed) return;
+    let toStart = workersToStart(this.#queue.live(maxWorkers * concurrency + 1), options);
+    if (toStart === 0) return;
+    const wait = this.#respawnAt - performance.now();
+    if (wait > 0) {
+      this.#respawnTimer ??= setTimeout(() => {
+        this.#respawnTimer = undefined;
+        this.#schedule();
+      }, wait);
+      return;
+    }
     while (toStart-- > 0) this.#spawn();
   };
 
-  /**
-   * First every idle worker gets work; then, once no worker is still starting, work is sent
-   * ahead in equal shares. Long tasks must not queue behind each other in one worker while
-   * another idles, and a window sized for tiny tasks must not swallow the whole queue.
-   */
-  #assign(): void {
-    const c = this.#cfg.concurrency;
-    const eligible: WorkerSlot[] = [];
-    for (const w of this.#workers) {
-      if (!w.ready || w.retiring) continue;
-      eligible.push(w);
-      this.#fill(w, c - w.inflight.size);
-    }
-    if (this.#starting > 0 || eligible.length === 0) return;
-    const backlog = this.#queue.size;
-    // With at least two tasks per worker waiting, every worker stays busy anyway: keep one more
-    // queued inside each so none idles for a round trip between long tasks (bulk map chunks).
-    const depthFloor = backlog >= 2 * eligible.length ? 2 : 1;
-    for (let round = 0; round < 2 && this.#queue.size > 0; round++) {
-      const share = round === 0 ? Math.ceil(backlog / eligible.length) : Number.MAX_SAFE_INTEGER;
-      for (const w of eligible)
-        this.#fill(w, Math.min(share, Math.max(w.depth, depthFloor) * c - w.inflight.size));
-    }
-  }
-
-  #fill(w: WorkerSlot, limit: number): void {
-    let room = limit;
-    if (this.#cfg.maxTasksPerChild !== null) room = Math.min(room, this.#cfg.maxTasksPerChild - w.assigned);
-    if (room <= 0 || this.#queue.size === 0) return;
-    const wasIdle = w.inflight.size === 0;
+  #fill(w: WorkerSlot, n: number): void {
     let defs: FnDef[] | null = null;
-    const t: unknown[] = [];
-    while (room > 0) {
+    const batch: Task[] = [];
+    while (batch.length < n) {
       const task = this.#queue.take();
       if (!task) break;
       if (!w.known.has(task.fnId)) {
         w.known.add(task.fnId);
         (defs ??= []).push(this.#cfg.registry.defs[task.fnId] as FnDef);
       }
-      t.push(task.seq, task.fnId, task.flags, task.args);
-      task.holder = w;
-      w.inflight.set(task.seq, task);
-      room--;
+      w.hold(task);
+      batch.push(task);
     }
-    if (t.length === 0) return;
-    w.assigned += t.length / 4;
-    if (wasIdle) {
+    if (batch.length === 0) return;
+    if (w.inflight.size === batch.length) {
       w.handle.ref();
       w.markBusy(performance.now());
     }
-    try {
-      w.handle.send({ k: IN_RUN, d: defs, t });
-    } catch (err) {
-      w.sendSingly(defs, t, err);
-    }
+    w.assigned += batch.length;
+    w.send(batch, defs);
   }
 
   #spawn(): void {
-    const w = new WorkerSlot();
+    const w = new WorkerSlot(this.#slots);
     this.#starting++;
     this.#workers.add(w);
-    w.handle = this.#cfg.transport({
-      onMessage: (msg) => this.#onMessage(w, msg),
-      onExit: (code, signal) => this.#onExit(w, code, signal),
-    });
+    w.handle = this.#cfg.transport(
+      {
+        onMessage: (msg) => this.#onMessage(w, msg),
+        onExit: (code, signal) => this.#onExit(w, code, signal),
+      },
+      this.#slots,
+    );
+    const { moduleUrl, initializer, initargs, concurrency } = this.#cfg;
     w.handle.send({
       k: IN_INIT,
-      module: this.#cfg.moduleUrl,
-      initializer: this.#cfg.initializer,
-      initargs: this.#cfg.initargs,
-      concurrency: this.#cfg.concurrency,
+      module: moduleUrl,
+      initializer,
+      initargs,
+      concurrency,
+      claims: w.handle.claims.init,
     });
   }
 
   #onMessage(w: WorkerSlot, msg: WorkerMessage): void {
     if (msg.k === OUT_READY) {
-      this.#starting--;
-      if (msg.error) {
-        const cause = deserializeError(msg.error, this.#cfg.resolveErrorClass);
-        this.#break(
-          this.#cfg.makeBroken(
-            `A worker failed to start (${describe(cause)}): the executor is broken. Fix the initializer or task module and create a new executor.`,
-            cause,
-          ),
-        );
-        return;
-      }
-      w.ready = true;
-      w.handle.unref();
-      this.#schedule();
+      this.#onReady(w, msg);
       return;
     }
-    if (msg.s) {
-      for (const seq of msg.s) {
-        w.inflight.get(seq)?.markRunning();
-        w.lastStarted = seq;
-      }
-    }
-    if (msg.x !== undefined) w.exitSeq = msg.x;
-    const r = msg.r;
-    for (let i = 0; i < r.length; i += 3) {
-      const seq = r[i] as number;
-      const task = w.inflight.get(seq);
-      if (!task) continue;
-      w.inflight.delete(seq);
-      task.holder = null;
-      if (task.done()) continue;
-      const status = r[i + 1];
-      const value = r[i + 2];
-      if (status === ST_OK) task.setResult(value);
-      else if (status === ST_ERROR)
-        task.setException(deserializeError(value as SerializedError, this.#cfg.resolveErrorClass));
-      else if (status === ST_CHUNK_ERROR) {
-        const [results, error] = value as [unknown[], SerializedError];
-        task.setResult(new ChunkFailure(results, deserializeError(error, this.#cfg.resolveErrorClass)));
-      } else if (status === ST_SKIPPED) {
-        // Cancelled before it started: already settled here.
-      }
-    }
-    w.adapt(r.length / 3, performance.now());
+    w.adapt(applyResults(w, msg, this.#cfg.resolveErrorClass), performance.now());
     if (w.inflight.size === 0) {
       w.handle.unref();
       const max = this.#cfg.maxTasksPerChild;
       if (w.retiring || (max !== null && w.assigned >= max)) this.#retire(w, true);
     }
     if (this.#queue.size > 0) this.#schedule();
+  }
+
+  #onReady(w: WorkerSlot, msg: ReadyMessage): void {
+    this.#starting--;
+    w.ready = true;
+    if (msg.error) {
+      const cause = deserializeError(msg.error, this.#cfg.resolveErrorClass);
+      const what =
+        msg.stage === "initializer"
+          ? "The initializer threw in a worker"
+          : "The task module failed to load in a worker";
+      const fix = msg.stage === "initializer" ? "the initializer" : "the task module";
+      this.#break(
+        this.#cfg.makeBroken(
+          `${what} (${describe(cause)}): the executor is broken. Fix ${fix} and create a new executor.`,
+          cause,
+        ),
+      );
+      return;
+    }
+    this.#everReady = true;
+    w.handle.unref();
+    this.#schedule();
   }
 
   /** Take a worker out of service; `now` kills it at once (it holds nothing worth waiting for). */
@@ -305,28 +275,37 @@ export class Engine implements TaskOwner {
   #onExit(w: WorkerSlot, exitCode: number | null, signal: string | null): void {
     if (!this.#workers.delete(w)) return;
     if (!w.ready) this.#starting--;
-    const { held, requeue } = w.release();
-    if (!w.deliberate && !w.ready && !this.broken) {
-      this.#break(
-        this.#cfg.makeBroken(
-          `A worker exited during start-up (exit code ${exitCode}${signal ? `, ${signal}` : ""}): the executor is broken.`,
-        ),
-      );
-    }
+    const verdict = judgeExit({
+      deliberate: w.deliberate,
+      ready: w.ready,
+      everReady: this.#everReady,
+      exitCode,
+      signal,
+    });
+    if (verdict === "broken") this.#break(this.#cfg.makeBroken(cannotStartMessage(exitCode)));
+    else if (verdict === "replace") this.#noteDeath();
+    const held = w.release();
+    const fates = attributeExit(
+      held.map((t) => ({ done: t.done(), claim: w.claimOf(t), requeues: t.requeues })),
+    );
+    w.handle.claims.dispose();
     const info = { exitCode, signal, pid: w.handle.pid };
-    for (const task of held) {
-      if (task.done()) continue;
-      task.setException(
-        new WorkerExitedError(
-          info,
-          w.deliberate
-            ? `The worker running this task was stopped because another task on it timed out or was aborted.`
-            : undefined,
-        ),
-      );
-    }
-    if (requeue.length > 0) this.#queue.pushFront(requeue);
+    const requeue: Task[] = [];
+    held.forEach((task, i) => {
+      task.holder = null;
+      task.slot = -1;
+      if (fates[i] === "requeue") {
+        task.requeues++;
+        requeue.push(task);
+      } else if (fates[i] === "fail") {
+        const why = w.deliberate
+          ? "The worker running this task was stopped because another task on it timed out or was aborted."
+          : undefined;
+        task.setException(new WorkerExitedError(info, why));
+      }
+    });
     if (this.broken) for (const t of requeue) t.setException(this.broken);
+    else if (requeue.length > 0) this.#queue.pushFront(requeue);
     this.#schedule();
     if (this.#workers.size === 0 && this.#exitWaiters.length > 0) {
       const waiters = this.#exitWaiters;
@@ -335,10 +314,18 @@ export class Engine implements TaskOwner {
     }
   }
 
+  #noteDeath(): void {
+    const now = performance.now();
+    this.#deaths.push(now);
+    const keep = stormLimit(this.#cfg.maxWorkers) + 24;
+    if (this.#deaths.length > keep) this.#deaths.splice(0, this.#deaths.length - keep);
+    this.#respawnAt = now + respawnDelay(this.#deaths, now, this.#cfg.maxWorkers);
+  }
+
   #break(error: BrokenExecutorError): void {
     if (this.broken) return;
     this.broken = error;
-    for (const t of this.#queue.drain()) t.setException(error);
+    for (const t of this.#queue.drain()) if (!t.done()) t.setException(error);
     for (const w of this.#workers) {
       for (const t of [...w.inflight.values()]) if (!t.done()) t.setException(error);
       this.#retire(w, true);

@@ -1,12 +1,18 @@
-/** The engine's bookkeeping for one worker. */
-import { type FnDef, IN_RUN } from "../transport/protocol.ts";
+/** The engine's bookkeeping for one worker: its window of tasks, their claim words, its pace. */
+import { CLAIM_PENDING, claimCancel } from "../transport/claims.ts";
+import { type FnDef, IN_RUN, pushTask } from "../transport/protocol.ts";
 import type { WorkerHandle } from "../transport/transport.ts";
-import type { Task, TaskHolder } from "./task.ts";
+import type { AnyTask, Task, TaskHolder } from "./task.ts";
 
 /** Most tasks sent ahead to one worker (per unit of concurrency). */
 export const MAX_DEPTH = 256;
 /** How much work (ms) to keep queued inside a worker: enough to hide a round trip, small enough to balance. */
 const TARGET_WINDOW_MS = 2;
+
+/** Claim words a worker needs: the deepest window plus the tasks it runs at once. */
+export function windowSlots(concurrency: number): number {
+  return (MAX_DEPTH + 1) * concurrency;
+}
 
 let nextId = 0;
 
@@ -24,13 +30,54 @@ export class WorkerSlot implements TaskHolder {
   retiring = false;
   /** Ended on purpose (shutdown, timeout, maxTasksPerChild): its exit is not a crash. */
   deliberate = false;
-  /** Seq of a task that called process.exit(), if the worker said so. */
-  exitSeq = -1;
-  /** Seq of the last task the worker reported as started. */
-  lastStarted = -1;
   /** Tasks sent ahead per unit of concurrency, adapted to task duration. */
   depth = 1;
   #mark = 0;
+  /** Free claim words (indices), used as a stack. */
+  readonly #free: number[];
+
+  constructor(readonly slots: number) {
+    this.#free = Array.from({ length: slots }, (_, i) => slots - 1 - i);
+  }
+
+  /** Claim words free for more work. */
+  get freeSlots(): number {
+    return this.#free.length;
+  }
+
+  claimCancel(task: AnyTask): boolean {
+    return task.slot < 0 || claimCancel(this.handle.claims.words, task.slot);
+  }
+
+  /** The claim word of a task this worker holds. */
+  claimOf(task: AnyTask): number {
+    return Atomics.load(this.handle.claims.words, task.slot);
+  }
+
+  /** Puts `task` in this worker's window (a claim word set PENDING); send it with `send`. */
+  hold(task: Task): void {
+    const slot = this.#free.pop();
+    if (slot === undefined) throw new Error("conc internal error: a worker's window is full.");
+    Atomics.store(this.handle.claims.words, slot, CLAIM_PENDING);
+    task.slot = slot;
+    task.holder = this;
+    this.inflight.set(task.seq, task);
+  }
+
+  /** The worker answered for `task` (result or skip): its claim word is free again. */
+  letGo(task: Task): void {
+    this.inflight.delete(task.seq);
+    task.holder = null;
+    this.#free.push(task.slot);
+    task.slot = -1;
+  }
+
+  /** The worker is gone: hands back every task it held (their claim words tell what ran). */
+  release(): Task[] {
+    const held = [...this.inflight.values()];
+    this.inflight.clear();
+    return held;
+  }
 
   /** Note that work was sent while idle (starts the clock for depth adaptation). */
   markBusy(now: number): void {
@@ -47,48 +94,33 @@ export class WorkerSlot implements TaskHolder {
     this.depth = target > this.depth ? Math.min(target, this.depth * 2) : target;
   }
 
-  /**
-   * The worker is gone: split what it held into tasks that were running there (they fail) and
-   * tasks only sent ahead (they go back to the queue). Without a start notice, the first one was
-   * running: a worker runs its window in order.
-   */
-  release(): { held: Task[]; requeue: Task[] } {
-    // The crash is already explained when the task that ran is known, even if that task was
-    // settled here meanwhile (cancelled too late, timed out): then nothing else is to blame.
-    const explained = this.inflight.has(this.exitSeq) || this.inflight.has(this.lastStarted);
-    const held: Task[] = [];
-    const requeue: Task[] = [];
-    for (const task of this.inflight.values()) {
-      task.holder = null;
-      if (task.done()) continue;
-      if (task.state === "RUNNING" || task.seq === this.exitSeq) held.push(task);
-      else requeue.push(task);
+  /** Sends held tasks in one message. */
+  send(tasks: Task[], defs: FnDef[] | null): void {
+    const t: unknown[] = [];
+    for (const task of tasks) pushTask(t, task.seq, task.slot, task.fnId, task.flags, task.args);
+    try {
+      this.handle.send({ k: IN_RUN, d: defs, t });
+    } catch (err) {
+      this.#sendSingly(defs, tasks, err);
     }
-    this.inflight.clear();
-    if (!this.deliberate && !explained && held.length === 0 && requeue.length > 0)
-      held.push(requeue.shift() as Task);
-    return { held, requeue };
   }
 
   /** A batch failed to clone: send its tasks singly so only those with bad arguments fail. */
-  sendSingly(defs: FnDef[] | null, t: unknown[], batchError: unknown): void {
+  #sendSingly(defs: FnDef[] | null, tasks: Task[], batchError: unknown): void {
     let pendingDefs = defs;
-    for (let i = 0; i < t.length; i += 4) {
-      const seq = t[i] as number;
-      const task = this.inflight.get(seq) as Task;
+    for (const task of tasks) {
+      const t: unknown[] = [];
+      pushTask(t, task.seq, task.slot, task.fnId, task.flags, task.args);
       try {
-        this.handle.send({ k: IN_RUN, d: pendingDefs, t: t.slice(i, i + 4) });
+        this.handle.send({ k: IN_RUN, d: pendingDefs, t });
         pendingDefs = null;
       } catch (err) {
-        this.inflight.delete(seq);
-        task.holder = null;
+        this.letGo(task);
         const why = err instanceof Error ? err.message : String(batchError);
         task.setException(
           new TypeError(
             `An argument of this task cannot be sent to a worker (${why}). Pass structured-cloneable data.`,
-            {
-              cause: err,
-            },
+            { cause: err },
           ),
         );
       }

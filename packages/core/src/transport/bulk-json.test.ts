@@ -27,11 +27,15 @@ describe("bulk JSON over IPC", () => {
     const big = Array.from({ length: 100 }, (_, i) => ({ i, s: `v${i}` }));
     const small = [1, 2];
     const exotic = Array.from({ length: 100 }, (_, i) => BigInt(i));
-    const msg: RunMessage = { k: IN_RUN, d: null, t: [0, 0, 2, big, 1, 0, 0, small, 2, 0, 2, exotic] };
+    const msg: RunMessage = {
+      k: IN_RUN,
+      d: null,
+      t: [0, 0, 0, 2, big, 1, 1, 0, 0, small, 2, 2, 0, 2, exotic],
+    };
     const packed = packParent(msg) as RunMessage;
-    expect(packed.j).toEqual([3]);
-    expect(typeof packed.t[3]).toBe("string");
-    expect(msg.t[3]).toBe(big); // the original is untouched
+    expect(packed.j).toEqual([4]);
+    expect(typeof packed.t[4]).toBe("string");
+    expect(msg.t[4]).toBe(big); // the original is untouched
     const back = unpackParent(structuredClone(packed)) as RunMessage;
     expect(back.t).toEqual(msg.t);
   });

@@ -5,7 +5,16 @@
  * anything JSON cannot carry exactly (BigInt, Date, Map, -0, undefined, NaN...) keeps the
  * structured path. Measured on Bun 1.4.5; revisit when Bun's IPC serializer gets faster.
  */
-import { IN_RUN, OUT_RESULTS, type ParentMessage, type WorkerMessage } from "./protocol.ts";
+import {
+  IN_RUN,
+  OUT_RESULTS,
+  type ParentMessage,
+  R_VALUE,
+  RESULT_FIELDS,
+  T_ARGS,
+  TASK_FIELDS,
+  type WorkerMessage,
+} from "./protocol.ts";
 
 /** Arrays shorter than this are not worth checking. */
 const MIN_LENGTH = 64;
@@ -88,7 +97,7 @@ function unpack(list: unknown[], j: number[] | undefined, f: number[] | undefine
 /** Parent side, before sending: encode bulk task arguments. */
 export function packParent(msg: ParentMessage): ParentMessage {
   if (msg.k !== IN_RUN) return msg;
-  const packed = pack(msg.t, 3, 4);
+  const packed = pack(msg.t, T_ARGS, TASK_FIELDS);
   return packed ? { ...msg, t: packed.list, j: packed.j, f: packed.f } : msg;
 }
 
@@ -101,7 +110,7 @@ export function unpackParent(msg: ParentMessage): ParentMessage {
 /** Worker side, before sending: encode bulk results. */
 export function packWorker(msg: WorkerMessage): WorkerMessage {
   if (msg.k !== OUT_RESULTS) return msg;
-  const packed = pack(msg.r, 2, 3);
+  const packed = pack(msg.r, R_VALUE, RESULT_FIELDS);
   return packed ? { ...msg, r: packed.list, j: packed.j, f: packed.f } : msg;
 }
 

@@ -1,6 +1,7 @@
 /** Process workers: `Bun.spawn` children with IPC running entry/process-entry.ts. */
 import { fileURLToPath } from "node:url";
 import { packParent, unpackWorker } from "./bulk-json.ts";
+import { fileClaims } from "./claims.ts";
 import type { ParentMessage, WorkerMessage } from "./protocol.ts";
 import { spawnBunChild } from "./spawn-bun.ts";
 import type { WorkerEvents, WorkerHandle } from "./transport.ts";
@@ -10,9 +11,17 @@ const ENTRY = fileURLToPath(new URL("../entry/process-entry.ts", import.meta.url
 /** IPC messages can still be queued when `exited` resolves: let them land before reporting the exit. */
 const EXIT_REPORT_DELAY_MS = 20;
 
-export function startProcessWorker(events: WorkerEvents): WorkerHandle {
-  const proc = spawnBunChild(ENTRY, (message: WorkerMessage) => events.onMessage(unpackWorker(message)));
+export function startProcessWorker(events: WorkerEvents, slots: number): WorkerHandle {
+  const claims = fileClaims(slots);
+  let proc: ReturnType<typeof spawnBunChild>;
+  try {
+    proc = spawnBunChild(ENTRY, (message: WorkerMessage) => events.onMessage(unpackWorker(message)));
+  } catch (err) {
+    claims.dispose();
+    throw err;
+  }
   void proc.exited.then(() => {
+    claims.dispose();
     setTimeout(
       () => events.onExit(proc.exitCode, (proc.signalCode as string | null) ?? null),
       EXIT_REPORT_DELAY_MS,
@@ -20,6 +29,7 @@ export function startProcessWorker(events: WorkerEvents): WorkerHandle {
   });
   return {
     pid: proc.pid,
+    claims,
     send(msg: ParentMessage) {
       try {
         proc.send(packParent(msg));

@@ -1,10 +1,11 @@
 /** Thread workers: Bun `Worker`s running entry/thread-entry.ts. */
+import { sharedClaims } from "./claims.ts";
 import type { ParentMessage, WorkerMessage } from "./protocol.ts";
 import type { WorkerEvents, WorkerHandle } from "./transport.ts";
 
 const ENTRY = new URL("../entry/thread-entry.ts", import.meta.url);
 
-export function startThreadWorker(events: WorkerEvents): WorkerHandle {
+export function startThreadWorker(events: WorkerEvents, slots: number): WorkerHandle {
   const worker = new Worker(ENTRY);
   let exited = false;
   worker.addEventListener("message", (e: MessageEvent<WorkerMessage>) => events.onMessage(e.data));
@@ -20,6 +21,7 @@ export function startThreadWorker(events: WorkerEvents): WorkerHandle {
   });
   return {
     pid: undefined,
+    claims: sharedClaims(slots),
     send(msg: ParentMessage) {
       worker.postMessage(msg);
     },

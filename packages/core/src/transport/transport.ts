@@ -1,4 +1,5 @@
-/** One interface over both kinds of worker: Bun Worker threads and Bun.spawn processes. */
+/** One interface over every kind of worker: Bun Worker threads, Bun.spawn processes, in-memory (tests). */
+import type { ClaimBoard } from "./claims.ts";
 import type { ParentMessage, WorkerMessage } from "./protocol.ts";
 
 export interface WorkerEvents {
@@ -10,6 +11,8 @@ export interface WorkerEvents {
 export interface WorkerHandle {
   /** OS process id (processes) or undefined (threads). */
   readonly pid: number | undefined;
+  /** The claim words shared with this worker (one per window slot). */
+  readonly claims: ClaimBoard;
   /** Throws when the message cannot be cloned. */
   send(msg: ParentMessage): void;
   /** Keep the program alive while this worker holds work. */
@@ -20,4 +23,5 @@ export interface WorkerHandle {
   kill(): void;
 }
 
-export type Transport = (events: WorkerEvents) => WorkerHandle;
+/** Starts a worker with `slots` claim words. */
+export type Transport = (events: WorkerEvents, slots: number) => WorkerHandle;

@@ -1,0 +1,32 @@
+/** Applies a worker's results message to the tasks its worker holds. */
+import { deserializeError, type ErrorClassResolver, type SerializedError } from "../transport/error-codec.ts";
+import {
+  forEachResult,
+  type ResultsMessage,
+  ST_CHUNK_ERROR,
+  ST_ERROR,
+  ST_OK,
+} from "../transport/protocol.ts";
+import { ChunkFailure } from "./chunk.ts";
+import type { WorkerSlot } from "./worker-slot.ts";
+
+/** Marks started tasks RUNNING and settles answered ones; returns how many were answered. */
+export function applyResults(w: WorkerSlot, msg: ResultsMessage, resolve: ErrorClassResolver): number {
+  if (msg.s) for (const seq of msg.s) w.inflight.get(seq)?.markRunning();
+  let answered = 0;
+  forEachResult(msg.r, (seq, status, value) => {
+    answered++;
+    const task = w.inflight.get(seq);
+    if (!task) return;
+    w.letGo(task);
+    // Settled here meanwhile (a timeout, say): the late answer is dropped. ST_SKIPPED: cancelled, nothing ran.
+    if (task.done()) return;
+    if (status === ST_OK) task.setResult(value);
+    else if (status === ST_ERROR) task.setException(deserializeError(value as SerializedError, resolve));
+    else if (status === ST_CHUNK_ERROR) {
+      const [results, error] = value as [unknown[], SerializedError];
+      task.setException(new ChunkFailure(results, deserializeError(error, resolve)));
+    }
+  });
+  return answered;
+}

@@ -1,0 +1,134 @@
+/**
+ * cancel() true is a promise that the task never starts — also for work already sent ahead to a
+ * busy worker, which runs its window in one burst (issue 15, measurement 1). Checked by a side
+ * effect (a line in a file), never by a clock.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CancelledError, type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import * as tasks from "./fixtures/engine-tasks.ts";
+
+const module = new URL("./fixtures/engine-tasks.ts", import.meta.url);
+const live: Executor[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(live.splice(0).map((ex) => ex.terminateWorkers()));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), "conc-cancel-"));
+  dirs.push(dir);
+  return join(dir, "lines.txt");
+}
+
+async function untilExists(path: string): Promise<void> {
+  while (!existsSync(path)) await Bun.sleep(1);
+}
+
+function lines(path: string): string[] {
+  try {
+    return readFileSync(path, "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+const kinds = [
+  ["ThreadPoolExecutor", (o: { maxWorkers: number }) => new ThreadPoolExecutor({ module, ...o })],
+  ["ProcessPoolExecutor", (o: { maxWorkers: number }) => new ProcessPoolExecutor({ module, ...o })],
+] as const;
+
+for (const [name, make] of kinds) {
+  describe(`${name} cancel`, () => {
+    test("cancelled work sent ahead behind a busy task never runs", async () => {
+      const ex = make({ maxWorkers: 1 });
+      live.push(ex);
+      const path = tempFile();
+      const mark = `${path}.started`;
+      // Tiny tasks keep the worker's window wide while the busy task and the appends arrive.
+      const burst = Array.from({ length: 3000 }, (_, i) => ex.submit(tasks.add, i, 1));
+      const busy = ex.submit(tasks.markThenSpin, mark, 300);
+      const appends = Array.from({ length: 200 }, (_, i) => ex.submit(tasks.appendLine, path, `line ${i}`));
+      await untilExists(mark);
+      expect(busy.done()).toBe(false);
+      const cancelled = appends.map((f) => f.cancel());
+      expect(cancelled.every(Boolean)).toBe(true);
+      for (const f of appends) await expect(f.result()).rejects.toBeInstanceOf(CancelledError);
+      expect(await busy.result()).toBeGreaterThan(0);
+      expect(await Promise.all(burst.map((f) => f.result()))).toHaveLength(3000);
+      await ex.shutdown();
+      expect(lines(path)).toEqual([]);
+    });
+
+    test("cancel racing the worker: true ⇒ never ran, false ⇒ it ran", async () => {
+      const ex = make({ maxWorkers: 2 });
+      live.push(ex);
+      const path = tempFile();
+      await ex.run(tasks.add, 0, 0);
+      const futures = Array.from({ length: 2000 }, (_, i) => ex.submit(tasks.appendLine, path, `${i}`));
+      // Cancel every other task as the workers race through them.
+      const verdicts = new Map<number, boolean>();
+      for (let i = 0; i < futures.length; i += 2) {
+        verdicts.set(i, (futures[i] as (typeof futures)[number]).cancel());
+        if (i % 64 === 0) await Bun.sleep(0);
+      }
+      await ex.shutdown();
+      const ran = new Set(lines(path).map(Number));
+      for (const [i, wasCancelled] of verdicts) {
+        expect(ran.has(i)).toBe(!wasCancelled);
+        expect((futures[i] as (typeof futures)[number]).cancelled()).toBe(wasCancelled);
+      }
+      for (let i = 1; i < futures.length; i += 2) expect(ran.has(i)).toBe(true);
+    });
+
+    test("stopping map early keeps the rest from running", async () => {
+      const ex = make({ maxWorkers: 1 });
+      live.push(ex);
+      const path = tempFile();
+      const mark = `${path}.started`;
+      const burst = Array.from({ length: 3000 }, (_, i) => ex.submit(tasks.add, i, 1));
+      const busy = ex.submit(tasks.markThenSpin, mark, 200);
+      const items = Array.from({ length: 300 }, (_, i) => `m${i}`);
+      const it = ex.map(
+        tasks.appendLine,
+        items.map(() => path),
+        items,
+      );
+      await untilExists(mark);
+      expect(busy.done()).toBe(false);
+      await it.return?.();
+      expect(burst.every((f) => !f.cancelled())).toBe(true);
+      await ex.shutdown();
+      expect(lines(path)).toEqual([]);
+    });
+
+    test("shutdown({ cancelFutures }) keeps sent-ahead work from running", async () => {
+      const ex = make({ maxWorkers: 1 });
+      live.push(ex);
+      const path = tempFile();
+      const mark = `${path}.started`;
+      const burst = Array.from({ length: 3000 }, (_, i) => ex.submit(tasks.add, i, 1));
+      const busy = ex.submit(tasks.markThenSpin, mark, 200);
+      const appends = Array.from({ length: 200 }, (_, i) => ex.submit(tasks.appendLine, path, `s${i}`));
+      await untilExists(mark);
+      expect(busy.done()).toBe(false);
+      await ex.shutdown({ cancelFutures: true });
+      expect(appends.every((f) => f.cancelled())).toBe(true);
+      expect(busy.cancelled()).toBe(false);
+      expect(burst.every((f) => !f.cancelled())).toBe(true);
+      expect(lines(path)).toEqual([]);
+    });
+  });
+}
+
+test("process workers leave no claim file in /dev/shm", async () => {
+  const before = new Set(readdirSync("/dev/shm").filter((f) => f.startsWith("conc-claims-")));
+  const ex = new ProcessPoolExecutor({ module, maxWorkers: 2 });
+  await Promise.all(Array.from({ length: 10 }, () => ex.run(tasks.add, 1, 2)));
+  await ex.shutdown();
+  const after = readdirSync("/dev/shm").filter((f) => f.startsWith("conc-claims-") && !before.has(f));
+  expect(after).toEqual([]);
+});
