@@ -100,12 +100,16 @@ export async function runWorkerNode(options: WorkerNodeOptions): Promise<WorkerN
   const cmd = connect(conn, `conc-node-${id}`, logError);
   cmd.defineCommand("concClaim", { numberOfKeys: 1, lua: CLAIM_SCRIPT });
   const sub = connect(conn, `conc-node-sub-${id}`, logError);
-  try {
-    await Promise.all([whenReady(cmd, url, connectTimeoutMs), whenReady(sub, url, connectTimeoutMs)]);
-  } catch (err) {
+  const ready = await Promise.allSettled([
+    whenReady(cmd, url, connectTimeoutMs),
+    whenReady(sub, url, connectTimeoutMs),
+  ]);
+  const failed = ready.find((r) => r.status === "rejected");
+  if (failed) {
+    closing = true;
     cmd.disconnect();
     sub.disconnect();
-    throw err;
+    throw failed.reason;
   }
 
   const pool: Executor =
@@ -163,13 +167,13 @@ export async function runWorkerNode(options: WorkerNodeOptions): Promise<WorkerN
   let closed: Promise<void> | undefined;
   const close = async (timeoutMs: number): Promise<void> => {
     clearInterval(heartbeat);
+    closing = true;
     // BullMQ's close() never resolves while Redis is unreachable (#4656): deadline, then force, then drop.
     const drained = await within(worker.close(), timeoutMs);
     if (!drained) {
       worker.cancelAllJobs("the worker node is shutting down");
-      await within(worker.close(true), 1_000);
+      if (!(await within(worker.close(true), 1_000))) await within(worker.disconnect(), 500);
     }
-    closing = true;
     await within(removeNode(cmd, keys, id), 500);
     await pool.shutdown({ wait: drained, cancelFutures: !drained });
     if (!drained) await pool.terminateWorkers();

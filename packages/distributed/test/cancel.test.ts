@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CancelledError, TimeoutError } from "@conc/core";
+import { DistributedExecutor, runWorkerNode, type WorkerNode } from "@conc/distributed";
+import type * as tasks from "./fixtures/tasks.ts";
+import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
+
+const module = new URL("./fixtures/tasks.ts", import.meta.url);
+const lines = (file: string): string[] => {
+  try {
+    return readFileSync(file, "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(5);
+  }
+}
+
+describe.skipIf(REDIS_SKIP)("cancel", () => {
+  let redis: RedisServer;
+  let dir: string;
+  const nodes: WorkerNode[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = mkdtempSync(join(tmpdir(), "conc-dist-cancel-"));
+    for (const pool of ["threads", "processes"] as const) {
+      nodes.push(
+        await runWorkerNode({ redis: redis.url, queue: pool, module, pool, maxWorkers: 1, concurrency: 1 }),
+      );
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.close({ timeoutMs: 2_000 })));
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const pool of ["threads", "processes"] as const) {
+    test(`${pool}: cancel() of queued tasks removes them; none of them ever runs`, async () => {
+      const file = join(dir, `queued-${pool}`);
+      await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: pool, module });
+      const blocker = ex.submit("mark", file, "blocker", 400);
+      const queued = Array.from({ length: 5 }, (_, i) => ex.submit("mark", file, `q${i}`, 0));
+      await until(() => blocker.running(), "the blocker to start");
+      expect(queued.map((f) => f.cancel())).toEqual([true, true, true, true, true]);
+      expect(queued.every((f) => f.cancelled())).toBe(true);
+      expect(await blocker.result()).toBe("blocker");
+      // The node is free again: a later task runs, and still none of the cancelled ones did.
+      expect(await ex.run("mark", file, "after", 0)).toBe("after");
+      expect(lines(file)).toEqual(["blocker", "blocker:end", "after", "after:end"]);
+      expect(ex.lateCancels).toBe(0);
+      expect(await queued[0]?.exception().catch((e) => e)).toBeInstanceOf(CancelledError);
+    });
+
+    test(`${pool}: an AbortSignal stops a running task on its node, which keeps serving`, async () => {
+      const file = join(dir, `signal-${pool}`);
+      await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: pool, module });
+      const ac = new AbortController();
+      const fut = ex.schedule("spin", { args: [file, "spin", 5_000], signal: ac.signal });
+      await until(() => lines(file).includes("spin"), "the task to start");
+      ac.abort(new Error("user pressed stop"));
+      const err = await fut.exception().catch((e) => e);
+      expect(err).toBeInstanceOf(CancelledError);
+      expect((err as CancelledError).cause).toEqual(new Error("user pressed stop"));
+      expect(fut.cancelled()).toBe(true);
+      // The node replaced its worker: the next task runs at once, and the spin never finished.
+      expect(await ex.run("mark", file, "next", 0)).toBe("next");
+      expect(lines(file)).toEqual(["spin", "next", "next:end"]);
+    });
+
+    test(`${pool}: a deadline stops a running task with TimeoutError`, async () => {
+      const file = join(dir, `timeout-${pool}`);
+      await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: pool, module });
+      const fut = ex.schedule("spin", { args: [file, "late", 5_000], timeout: 300 });
+      const err = await fut.exception();
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect(await ex.run("mark", file, "next", 0)).toBe("next");
+      expect(lines(file)).toEqual(["late", "next", "next:end"]);
+    });
+  }
+
+  test("a signal aborted before submit never sends the job", async () => {
+    const file = join(dir, "pre-aborted");
+    await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "threads", module });
+    const fut = ex.schedule("mark", { args: [file, "never", 0], signal: AbortSignal.abort("no") });
+    expect(fut.cancelled()).toBe(true);
+    expect(await ex.run("mark", file, "ok", 0)).toBe("ok");
+    expect(lines(file)).toEqual(["ok", "ok:end"]);
+  });
+
+  test("shutdown({ cancelFutures }) stops the running task and cancels the queued ones", async () => {
+    const file = join(dir, "shutdown");
+    const ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "threads", module });
+    const running = ex.submit("spin", file, "run", 5_000);
+    const queued = ex.submit("mark", file, "queued", 0);
+    await until(() => running.running(), "the task to start");
+    await ex.shutdown({ cancelFutures: true });
+    expect(running.cancelled()).toBe(true);
+    expect(queued.cancelled()).toBe(true);
+    await using check = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "threads", module });
+    expect(await check.run("mark", file, "after", 0)).toBe("after");
+    expect(lines(file)).toEqual(["run", "after", "after:end"]);
+  });
+
+  test("shutdown({ wait: true }) waits for running work; wait: false returns at once", async () => {
+    const ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "threads", module });
+    const fut = ex.submit("sleep", 200);
+    await ex.shutdown({ wait: false });
+    expect(() => ex.submit("sleep", 1)).toThrow(/after shutdown/);
+    await ex.shutdown();
+    expect(fut.done()).toBe(true);
+    expect(await fut.result()).toBe(200);
+  });
+});

@@ -1,0 +1,172 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WorkerExitedError } from "@conc/core";
+import { DistributedExecutor, JobLostError, runWorkerNode } from "@conc/distributed";
+import type * as tasks from "./fixtures/tasks.ts";
+import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
+import { type NodeProcess, spawnNode } from "./spawn-node.ts";
+
+const module = new URL("./fixtures/tasks.ts", import.meta.url);
+const lines = (file: string): string[] => {
+  try {
+    return readFileSync(file, "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
+
+describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connections", () => {
+  let redis: RedisServer;
+  let dir: string;
+  const procs: NodeProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = mkdtempSync(join(tmpdir(), "conc-dist-res-"));
+  });
+  afterEach(async () => {
+    await Promise.all(procs.splice(0).map((p) => p.kill()));
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a SIGKILLed node fails its running task with WorkerExitedError, even with no node left", async () => {
+    const file = join(dir, "death");
+    const node = await spawnNode(redis.url, "death");
+    procs.push(node);
+    await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "death", module });
+    const fut = ex.submit("mark", file, "t", 20_000);
+    await until(() => fut.running() && lines(file).includes("t"), "the task to start");
+    await node.kill();
+    const err = await fut.exception(10_000);
+    expect(err).toBeInstanceOf(WorkerExitedError);
+    expect((err as Error).message).toContain("stopped renewing its lock");
+    expect(lines(file)).toEqual(["t"]);
+  }, 20_000);
+
+  test("with retries: 1 the task re-runs on another node and succeeds", async () => {
+    const file = join(dir, "retry");
+    const nodes = [await spawnNode(redis.url, "retry"), await spawnNode(redis.url, "retry")];
+    procs.push(...nodes);
+    await using ex = new DistributedExecutor<typeof tasks>({
+      redis: redis.url,
+      queue: "retry",
+      module,
+      retries: 1,
+    });
+    const fut = ex.submit("mark", file, "r", 1_500);
+    await until(() => lines(file).includes("r"), "the task to start");
+    const jobs = (await redis.command("KEYS", "bull:retry:*-1")) as string[];
+    const claim = String(await redis.command("HGET", jobs[0] as string, "concClaim"));
+    const holder = nodes.find((n) => claim.includes(`-${n.proc.pid}-`));
+    expect(holder).toBeDefined();
+    await holder?.kill();
+    expect(await fut.result(15_000)).toBe("r");
+    expect(lines(file)).toEqual(["r", "r", "r:end"]);
+  }, 20_000);
+
+  test("a Redis restart without persistence fails queued and running tasks with JobLostError", async () => {
+    const node = await runWorkerNode({
+      redis: redis.url,
+      queue: "lost",
+      module,
+      pool: "threads",
+      maxWorkers: 1,
+      concurrency: 1,
+    });
+    const ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "lost", module });
+    try {
+      const running = ex.submit("sleep", 3_000);
+      const queued = ex.submit("sleep", 3_000);
+      await until(() => running.running(), "the task to start");
+      await redis.restart();
+      expect(await running.exception(10_000)).toBeInstanceOf(JobLostError);
+      const err = (await queued.exception(10_000)) as JobLostError;
+      expect(err).toBeInstanceOf(JobLostError);
+      expect(err.message).toContain("restarted without persistence?");
+      // Everything reconnects and serves again.
+      expect(await ex.run("add", 2, 3)).toBe(5);
+    } finally {
+      await ex.shutdown();
+      await node.close({ timeoutMs: 4_000 });
+    }
+  }, 20_000);
+
+  test("CLIENT KILL of the event connection loses and duplicates nothing", async () => {
+    const node = await runWorkerNode({
+      redis: redis.url,
+      queue: "kill",
+      module,
+      pool: "threads",
+      maxWorkers: 2,
+      concurrency: 8,
+    });
+    const ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "kill", module });
+    try {
+      const settled = new Map<number, number>();
+      const futs = Array.from({ length: 400 }, (_, i) => {
+        const f = ex.submit("sleep", i % 3);
+        f.addDoneCallback(() => settled.set(i, (settled.get(i) ?? 0) + 1));
+        return f;
+      });
+      let kills = 0;
+      for (let k = 0; k < 3; k++) {
+        // BullMQ names the QueueEvents connection only once; after a reconnect it is the one blocked in XREAD.
+        let id: string | undefined;
+        await until(async () => {
+          const list = String(await redis.command("CLIENT", "LIST"));
+          id = list
+            .split("\n")
+            .filter((line) => / cmd=xread/.test(line))
+            .map((line) => /(?:^| )id=(\d+) /.exec(line)?.[1])[0];
+          return id !== undefined;
+        }, "the event connection");
+        await redis.command("CLIENT", "KILL", "ID", id as string);
+        kills++;
+      }
+      expect(kills).toBeGreaterThanOrEqual(3);
+      const results = await Promise.all(futs.map((f) => f.result(20_000)));
+      expect(results).toEqual(futs.map((_, i) => i % 3));
+      expect([...settled.values()].every((n) => n === 1)).toBe(true);
+      expect(settled.size).toBe(400);
+    } finally {
+      await ex.shutdown();
+      await node.close();
+    }
+  }, 30_000);
+
+  test("an unreachable Redis fails the work with RedisConnectionError within the connection timeout", async () => {
+    await using ex = new DistributedExecutor<typeof tasks>({
+      redis: "redis://127.0.0.1:1",
+      queue: "nowhere",
+      module,
+      connectTimeoutMs: 300,
+    });
+    const err = (await ex.submit("add", 1, 2).exception(5_000)) as Error;
+    expect(err.name).toBe("RedisConnectionError");
+    expect(err.message).toContain("could not be reached within 300 ms");
+    await expect(
+      runWorkerNode({ redis: "redis://127.0.0.1:1", queue: "nowhere", module, connectTimeoutMs: 300 }),
+    ).rejects.toThrow(/could not be reached within 300 ms/);
+  });
+
+  test("a node whose task module cannot load refuses to start with TaskModuleError", async () => {
+    await expect(
+      runWorkerNode({
+        redis: redis.url,
+        queue: "bad",
+        module: new URL("./fixtures/missing.ts", import.meta.url),
+      }),
+    ).rejects.toThrow(/could not load its task module/);
+  });
+});

@@ -1,0 +1,31 @@
+/** A worker node in its own process (test/fixtures/node.ts), for tests that SIGKILL it. */
+import type { Subprocess } from "bun";
+
+export interface NodeProcess {
+  proc: Subprocess<"ignore", "pipe", "inherit">;
+  kill(signal?: "SIGKILL" | "SIGTERM"): Promise<number | null>;
+}
+
+export async function spawnNode(url: string, queue: string, pool = "threads"): Promise<NodeProcess> {
+  const proc = Bun.spawn(["bun", new URL("./fixtures/node.ts", import.meta.url).pathname, url, queue, pool], {
+    stdout: "pipe",
+    stderr: "inherit",
+    stdin: "ignore",
+  });
+  const reader = proc.stdout.getReader();
+  let out = "";
+  while (!out.includes("ready")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`worker node exited before it was ready (code ${await proc.exited})`);
+    out += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return {
+    proc,
+    async kill(signal = "SIGKILL") {
+      proc.kill(signal);
+      await proc.exited;
+      return proc.exitCode;
+    },
+  };
+}
