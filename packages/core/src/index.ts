@@ -1,5 +1,9 @@
 /** @conc/core — Python's concurrent.futures and multiprocessing for TypeScript on Bun. */
 export * from "./errors.ts";
+/** Locks, events, semaphores, barriers, queues and shared values across threads and processes. */
+export * from "./sync/index.ts";
+/** A map chunk that failed part-way (what a chunk Future rejects with): `results` before the failing item, then `error`. */
+export { ChunkFailure } from "./executor/chunk.ts";
 /** Shared executor API types. */
 export { Executor, type ExecutorOptions, type TaskRef } from "./executor/executor.ts";
 /** `function use(ex: ExecutorLike<typeof import("./tasks.ts")>) { return ex.run("add", 1, 2); }` */

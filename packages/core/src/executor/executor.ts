@@ -16,11 +16,16 @@ import { startTimer, validateTimeout } from "../util/deadline.ts";
 import { Engine } from "./engine.ts";
 import type {
   AnyFn,
+  AnyTaskModule,
   ExecutorKind,
   ExecutorLike,
   MapIterable,
   ScheduleOptions,
   ShutdownOptions,
+  TaskArgs,
+  TaskKey,
+  TaskName,
+  TaskResult,
 } from "./executor-like.ts";
 import { FnRegistry } from "./fn-registry.ts";
 import { mapSource } from "./map.ts";
@@ -31,8 +36,6 @@ import { normalizeModule, validateArgs, validateInt, validateTaskFn } from "./op
 export type { AnyFn, ScheduleOptions, ShutdownOptions } from "./executor-like.ts";
 /** A task: a function, or the export name of one in the task module. */
 export type TaskRef = AnyFn | string;
-type ResultOf<F> = F extends AnyFn ? Awaited<ReturnType<F>> : unknown;
-type ArgsOf<F> = F extends AnyFn ? Parameters<F> : unknown[];
 
 export interface ExecutorOptions {
   /** Most workers at once. */
@@ -70,7 +73,7 @@ export function internalsOf(ex: Executor): ExecutorInternals {
   return internals.get(ex) as ExecutorInternals;
 }
 
-export abstract class Executor implements ExecutorLike {
+export abstract class Executor<M = AnyTaskModule> implements ExecutorLike<M> {
   /** "threads" or "processes". */
   abstract readonly kind: ExecutorKind;
   readonly #engine: Engine;
@@ -128,24 +131,36 @@ export abstract class Executor implements ExecutorLike {
     });
   }
 
-  /** Schedules `fn(...args)`; returns its Future. Throws at once after shutdown or for bad input. */
-  submit<F extends TaskRef>(fn: F, ...args: ArgsOf<F>): Future<ResultOf<F>> {
+  /**
+   * Schedules `fn(...args)`; returns its Future. Throws at once after shutdown or for bad input.
+   * `fn` is a function, or an export name of the task module (typed with `new ThreadPoolExecutor<typeof import("./tasks.ts")>`).
+   */
+  submit<F extends AnyFn>(fn: F, ...args: Parameters<F>): Future<Awaited<ReturnType<F>>>;
+  submit<K extends TaskName<M>>(task: K, ...args: TaskArgs<M, K>): Future<TaskResult<M, K>>;
+  submit(fn: TaskRef, ...args: unknown[]): Future<unknown> {
     const fnId = this.#prepare(fn, args);
     return this.#engine.submit(fnId, TASK_PLAIN, args);
   }
 
   /** `await ex.run(fn, ...args)` is `await ex.submit(fn, ...args).result()`. */
-  run<F extends TaskRef>(fn: F, ...args: ArgsOf<F>): Promise<ResultOf<F>> {
-    return this.submit(fn, ...args).result();
+  run<F extends AnyFn>(fn: F, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>>;
+  run<K extends TaskName<M>>(task: K, ...args: TaskArgs<M, K>): Promise<TaskResult<M, K>>;
+  run(fn: TaskRef, ...args: unknown[]): Promise<unknown> {
+    return (this.submit as (fn: TaskRef, ...args: unknown[]) => Future<unknown>)(fn, ...args).result();
   }
 
   /** Like submit, with a per-task deadline and an AbortSignal. */
-  schedule<F extends TaskRef>(fn: F, options: ScheduleOptions<ArgsOf<F>> = {}): Future<ResultOf<F>> {
-    const { args = [] as unknown as ArgsOf<F>, timeout, signal } = options;
+  schedule<F extends AnyFn>(fn: F, options?: ScheduleOptions<Parameters<F>>): Future<Awaited<ReturnType<F>>>;
+  schedule<K extends TaskName<M>>(
+    task: K,
+    options?: ScheduleOptions<TaskArgs<M, K>>,
+  ): Future<TaskResult<M, K>>;
+  schedule(fn: TaskRef, options: ScheduleOptions<unknown[]> = {}): Future<unknown> {
+    const { args = [], timeout, signal } = options;
     validateTimeout(timeout);
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new ArgumentTypeError("signal must be an AbortSignal.", "signal");
-    const task = this.#engine.submit<ResultOf<F>>(this.#prepare(fn, args), TASK_PLAIN, args);
+    const task = this.#engine.submit<unknown>(this.#prepare(fn, args), TASK_PLAIN, args);
     if (signal?.aborted) {
       task.stop(new CancelledError("The task's AbortSignal was already aborted.", { cause: signal.reason }));
       return task;
@@ -205,8 +220,10 @@ export abstract class Executor implements ExecutorLike {
     c: MapIterable<C>,
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>>;
-  // biome-ignore lint/suspicious/noExplicitAny: results of an untyped task
-  map(fn: TaskRef, ...rest: (MapIterable | MapOptions)[]): AsyncIterableIterator<any>;
+  map<K extends TaskName<M>>(
+    task: TaskKey<M, K>,
+    ...rest: (MapIterable | MapOptions)[]
+  ): AsyncIterableIterator<TaskResult<M, K>>;
   map(fn: TaskRef, ...rest: unknown[]): AsyncIterableIterator<unknown> {
     const { iterables, options } = splitMapArgs(rest);
     const submit = internalsOf(this).chunkSubmitter(fn, iterables.length === 1);

@@ -251,8 +251,8 @@ export function mapSource<R>(
       return true;
     }
     if (slot.error !== undefined || !slot.fut) {
-      // An input error surfaces after every item submitted before it.
-      if (live.size > 0) {
+      // An input error surfaces after every item submitted before it has been yielded.
+      if (live.size > 0 || ready.length > 0) {
         ready.push(slot);
         if (ready.length === 1) await idle();
         return true;

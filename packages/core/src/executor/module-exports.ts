@@ -27,14 +27,20 @@ export class ModuleExports {
     return this.#ns;
   }
 
-  /** Finds an Error subclass exported under `name`. */
+  /**
+   * Finds an Error subclass the module exports under `name`, or (for a class exported under
+   * another name, `export { PlainError as Plain }`) one whose class name is `name`.
+   */
   readonly resolveErrorClass: ErrorClassResolver = (name) => {
     const ns = this.#ns;
-    const value = ns && Object.hasOwn(ns, name) ? ns[name] : undefined;
-    return typeof value === "function" && value.prototype instanceof Error
-      ? (value as new (
-          ...args: never[]
-        ) => Error)
-      : undefined;
+    if (!ns) return undefined;
+    const direct = Object.hasOwn(ns, name) ? ns[name] : undefined;
+    if (isErrorClass(direct)) return direct;
+    for (const value of Object.values(ns)) if (isErrorClass(value) && value.name === name) return value;
+    return undefined;
   };
+}
+
+function isErrorClass(value: unknown): value is new (...args: never[]) => Error {
+  return typeof value === "function" && value.prototype instanceof Error;
 }

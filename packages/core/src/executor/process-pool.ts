@@ -1,6 +1,7 @@
 import { BrokenProcessPoolError } from "../errors.ts";
 import { startProcessWorker } from "../transport/process.ts";
 import { Executor, type ExecutorOptions } from "./executor.ts";
+import type { AnyTaskModule } from "./executor-like.ts";
 import { cpuCount } from "./options.ts";
 
 /**
@@ -9,7 +10,7 @@ import { cpuCount } from "./options.ts";
  * await using ex = new ProcessPoolExecutor({ module: import.meta.url });
  * const fut = ex.submit(cpuTask, 10_000_000);
  */
-export class ProcessPoolExecutor extends Executor {
+export class ProcessPoolExecutor<M = AnyTaskModule> extends Executor<M> {
   readonly kind = "processes" as const;
 
   constructor(options: ExecutorOptions = {}) {

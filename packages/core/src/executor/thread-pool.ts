@@ -1,6 +1,7 @@
 import { BrokenThreadPoolError } from "../errors.ts";
 import { startThreadWorker } from "../transport/thread.ts";
 import { Executor, type ExecutorOptions } from "./executor.ts";
+import type { AnyTaskModule } from "./executor-like.ts";
 import { cpuCount, validateInt } from "./options.ts";
 
 export interface ThreadPoolOptions extends ExecutorOptions {
@@ -14,7 +15,7 @@ export interface ThreadPoolOptions extends ExecutorOptions {
  * await using ex = new ThreadPoolExecutor({ module: new URL("./tasks.ts", import.meta.url) });
  * console.log(await ex.run(add, 1, 2));
  */
-export class ThreadPoolExecutor extends Executor {
+export class ThreadPoolExecutor<M = AnyTaskModule> extends Executor<M> {
   readonly kind = "threads" as const;
 
   constructor(options: ThreadPoolOptions = {}) {

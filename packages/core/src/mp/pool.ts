@@ -54,7 +54,8 @@ abstract class BasePool {
   ): AsyncResult<R<F>> {
     this.#checkRunning();
     if (!Array.isArray(args)) throw new ArgumentTypeError("args must be an array of arguments.", "args");
-    return new AsyncResult(this.#ex.submit(fn, ...(args as P<F>)), callbacks);
+    const submit = this.#ex.submit as (fn: TaskRef, ...args: unknown[]) => Future<R<F>>;
+    return new AsyncResult(submit.call(this.#ex, fn, ...args), callbacks);
   }
 
   /** `fn(item)` for each item, in order, in chunks (default size like CPython: items / (4 × workers)). */

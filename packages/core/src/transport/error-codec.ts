@@ -8,6 +8,11 @@ export interface SerializedError {
   /** true when the thrown value was an Error; otherwise `value` holds what was thrown. */
   isError: boolean;
   name: string;
+  /**
+   * The thrown error's class (its constructor's name), so a class that never sets `name`
+   * (`class PlainTaskError extends Error {}` has name "Error") is still rebuilt as itself.
+   */
+  className?: string | undefined;
   message: string;
   stack: string | undefined;
   cause?: SerializedError;
@@ -48,9 +53,12 @@ export function serializeError(thrown: unknown, depth = 0): SerializedError {
     const v = (thrown as unknown as Record<string, unknown>)[key];
     fields[key] = cloneable(v) ? v : String(v);
   }
+  const ctor = (thrown as { constructor?: unknown }).constructor;
+  const className = typeof ctor === "function" && typeof ctor.name === "string" ? ctor.name : undefined;
   const out: SerializedError = {
     isError: true,
     name: thrown.name,
+    ...(className && className !== thrown.name ? { className } : {}),
     message: thrown.message,
     stack: thrown.stack,
     hasCause: "cause" in thrown,
@@ -74,14 +82,33 @@ const BUILTINS: Record<string, ErrorConstructor> = {
   URIError,
 };
 
-/** Finds a constructor by error name (e.g. from the task module's exports). */
+/** Finds a constructor by class or error name (e.g. from the task module's exports). */
 export type ErrorClassResolver = (name: string) => (new (...args: never[]) => Error) | undefined;
 
-/** Rebuilds an error with its class (built-in, or found by `resolve`), else as RemoteError. */
+/** The class to rebuild `data` with: by its class name first, then by its `name`; built-ins last. */
+function findClass(
+  data: SerializedError,
+  resolve: ErrorClassResolver | undefined,
+): (new (...args: never[]) => Error) | undefined {
+  const { className, name } = data;
+  return (
+    (className ? resolve?.(className) : undefined) ??
+    resolve?.(name) ??
+    (className && Object.hasOwn(BUILTINS, className) ? BUILTINS[className] : undefined) ??
+    // An unknown subclass of a specific built-in (RangeError...) keeps that built-in; one of plain
+    // Error becomes a RemoteError (naming its class), which says more than a bare Error.
+    (Object.hasOwn(BUILTINS, name) && !(className && name === "Error") ? BUILTINS[name] : undefined) ??
+    (name === "AggregateError" ? Error : undefined)
+  );
+}
+
+/**
+ * Rebuilds an error with its class (found by `resolve` by class name, then by `name`; or a
+ * built-in), else as RemoteError. Fields, cause and the remote stack come back as they were.
+ */
 export function deserializeError(data: SerializedError, resolve?: ErrorClassResolver): unknown {
   if (!data.isError) return data.value;
-  const Ctor =
-    resolve?.(data.name) ?? BUILTINS[data.name] ?? (data.name === "AggregateError" ? Error : undefined);
+  const Ctor = findClass(data, resolve);
   let err: Error;
   if (Ctor) {
     // Never call the constructor: it may need arguments or have side effects.
@@ -92,6 +119,7 @@ export function deserializeError(data: SerializedError, resolve?: ErrorClassReso
     }
   } else {
     err = new RemoteError(data.name, data.message);
+    if (data.className) Object.assign(err, { remoteClass: data.className });
   }
   Object.defineProperty(err, "stack", { value: data.stack, writable: true, configurable: true });
   if (data.hasCause && data.cause) {
