@@ -1,7 +1,5 @@
 /** @conc/core — Python's concurrent.futures and multiprocessing for TypeScript on Bun. */
 export * from "./errors.ts";
-/** Locks, events, semaphores, barriers, queues and shared values across threads and processes. */
-export * from "./sync/index.ts";
 /** A map chunk that failed part-way (what a chunk Future rejects with): `results` before the failing item, then `error`. */
 export { ChunkFailure } from "./executor/chunk.ts";
 /** Shared executor API types. */
@@ -44,6 +42,8 @@ export { Process } from "./mp/process.ts";
 export { currentProcess, ProcessContext, type SpawnOptions, spawn } from "./mp/spawn.ts";
 /** `new Thread({ target, args }).start()` */
 export { Thread } from "./mp/thread.ts";
+/** Locks, events, semaphores, barriers, queues and shared values across threads and processes. */
+export * from "./sync/index.ts";
 /** Errors as plain data and back, for code that moves task errors across its own boundaries (RPC). */
 export {
   deserializeError,
