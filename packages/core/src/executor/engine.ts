@@ -4,12 +4,14 @@
  * assignment (plan.ts), crash attribution and replacement (crash.ts), results (apply-results.ts).
  */
 import { type BrokenExecutorError, WorkerExitedError } from "../errors.ts";
+import { containsHandles } from "../sync/handle.ts";
 import { deserializeError, type ErrorClassResolver } from "../transport/error-codec.ts";
 import {
   type FnDef,
   IN_INIT,
   OUT_READY,
   type ReadyMessage,
+  TASK_HANDLES,
   type WorkerMessage,
 } from "../transport/protocol.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -288,7 +290,6 @@ export class Engine implements TaskOwner {
     const fates = attributeExit(
       held.map((t) => ({ done: t.done(), claim: w.claimOf(t), requeues: t.requeues })),
     );
-    w.handle.claims.dispose();
     const info = { exitCode, signal, pid: w.handle.pid };
     const requeue: Task[] = [];
     held.forEach((task, i) => {

@@ -4,11 +4,12 @@
  * PENDING→CANCELLED; whoever wins decides. A cancel *message* arrives too late for work sent ahead,
  * which a worker runs in one burst (BUN-NOTES.md "Shared memory").
  *
- * Threads share a SharedArrayBuffer. Processes map the same file under /dev/shm (Bun.mmap): the
- * worker removes the file as soon as it has mapped it, and the parent removes it when the worker
- * ends (or at exit), so no file outlives a run.
+ * Threads share a SharedArrayBuffer. Processes map the same file (Bun.mmap): the parent creates it
+ * under /dev/shm, hands the child an open descriptor of it (stdio slot CLAIM_FD) and removes the
+ * name right after spawning, so no file outlives even a parent that is killed (`bun test` runs no
+ * exit hooks); the child maps /proc/self/fd/CLAIM_FD.
  */
-import { existsSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,56 +18,58 @@ export const CLAIM_RUNNING = 1;
 export const CLAIM_CANCELLED = 2;
 
 /** What a worker needs to open the same words. */
-export type ClaimInit = { sab: SharedArrayBuffer } | { path: string; bytes: number };
+export type ClaimInit = { sab: SharedArrayBuffer } | { fd: number; bytes: number };
 
 export interface ClaimBoard {
   readonly words: Int32Array;
   readonly init: ClaimInit;
-  /** Releases the backing file, if any (idempotent). */
-  dispose(): void;
 }
 
 /** Words in a SharedArrayBuffer (threads, and the in-memory transport). */
 export function sharedClaims(slots: number): ClaimBoard {
   const sab = new SharedArrayBuffer(slots * 4);
-  return { words: new Int32Array(sab), init: { sab }, dispose() {} };
+  return { words: new Int32Array(sab), init: { sab } };
 }
 
+/** The child's descriptor of the claim file: stdio slot 3, the first after stdin/stdout/stderr. */
+export const CLAIM_FD = 3;
 const SHM_DIR = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-const liveFiles = new Set<string>();
 let fileCounter = 0;
-let exitHookInstalled = false;
 
-function removeFile(path: string): void {
-  liveFiles.delete(path);
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already removed by the worker.
-  }
+export interface FileClaims extends ClaimBoard {
+  /** Open descriptor of the file, to hand to the child as stdio slot CLAIM_FD. */
+  readonly fd: number;
+  /** Removes the file's name and closes the parent's descriptor (call once the child is spawned). */
+  detach(): void;
 }
 
 /** Words in a file mapped by both processes (process workers). */
-export function fileClaims(slots: number): ClaimBoard {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", () => {
-      for (const path of [...liveFiles]) removeFile(path);
-    });
-  }
+export function fileClaims(slots: number): FileClaims {
   const bytes = Math.max(4096, slots * 4);
   const path = join(
     SHM_DIR,
     `conc-claims-${process.pid}-${fileCounter++}-${Math.random().toString(36).slice(2, 10)}`,
   );
-  writeFileSync(path, new Uint8Array(bytes), { flag: "wx", mode: 0o600 });
-  liveFiles.add(path);
-  const words = mapWords(path, bytes);
+  const fd = openSync(path, "wx+", 0o600);
+  let words: Int32Array;
+  try {
+    ftruncateSync(fd, bytes);
+    words = mapWords(path, bytes);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw err;
+  }
+  let attached = true;
   return {
     words,
-    init: { path, bytes },
-    dispose() {
-      removeFile(path);
+    fd,
+    init: { fd: CLAIM_FD, bytes },
+    detach() {
+      if (!attached) return;
+      attached = false;
+      unlinkSync(path);
+      closeSync(fd);
     },
   };
 }
@@ -76,15 +79,11 @@ function mapWords(path: string, bytes: number): Int32Array {
   return new Int32Array(map.buffer, map.byteOffset, Math.floor(Math.min(bytes, map.byteLength) / 4));
 }
 
-/** Worker side: the words the parent created. Removes the file once mapped (the mapping stays). */
+/** Worker side: the words the parent created (the mapping outlives the descriptor). */
 export function openClaims(init: ClaimInit): Int32Array {
   if ("sab" in init) return new Int32Array(init.sab);
-  const words = mapWords(init.path, init.bytes);
-  try {
-    unlinkSync(init.path);
-  } catch {
-    // The parent may have removed it already.
-  }
+  const words = mapWords(`/proc/self/fd/${init.fd}`, init.bytes);
+  closeSync(init.fd);
   return words;
 }
 

@@ -15,13 +15,15 @@ export function startProcessWorker(events: WorkerEvents, slots: number): WorkerH
   const claims = fileClaims(slots);
   let proc: ReturnType<typeof spawnBunChild>;
   try {
-    proc = spawnBunChild(ENTRY, (message: WorkerMessage) => events.onMessage(unpackWorker(message)));
-  } catch (err) {
-    claims.dispose();
-    throw err;
+    proc = spawnBunChild(
+      ENTRY,
+      (message: WorkerMessage) => events.onMessage(unpackWorker(message)),
+      claims.fd,
+    );
+  } finally {
+    claims.detach();
   }
   void proc.exited.then(() => {
-    claims.dispose();
     setTimeout(
       () => events.onExit(proc.exitCode, (proc.signalCode as string | null) ?? null),
       EXIT_REPORT_DELAY_MS,
