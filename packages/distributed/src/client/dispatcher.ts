@@ -5,6 +5,7 @@
  */
 import {
   CancelledError,
+  ChunkFailure,
   deserializeError,
   type ErrorClassResolver,
   type SerializedError,
@@ -16,7 +17,6 @@ import { CLAIM_CANCELLED } from "../keys.ts";
 import { type FailurePayload, type JobData, STALLED_REASON } from "../wire.ts";
 import type { EventsHub, JobSink } from "./events-hub.ts";
 import { JobFuture } from "./job-future.ts";
-import { ChunkFailure } from "./map-results.ts";
 
 interface Rec {
   id: string;
@@ -179,6 +179,10 @@ export class Dispatcher implements JobSink {
     if (rec && rec.fut.state === "PENDING") rec.fut.setRunningOrNotifyCancel();
   }
 
+  progress(id: string, data: unknown): void {
+    this.#recs.get(id)?.fut.setProgress(decode(data));
+  }
+
   completed(id: string, returnvalue: unknown): void {
     const rec = this.#recs.get(id);
     if (!rec || rec.fut.done()) return;
@@ -198,7 +202,7 @@ export class Dispatcher implements JobSink {
     }
     const payload = decode(JSON.parse(errorJson)) as FailurePayload;
     const error = deserializeError(payload.e as SerializedError, this.#opts.resolveError);
-    if (rec.chunk && payload.r) rec.fut.setResult(new ChunkFailure(payload.r, error));
+    if (rec.chunk && payload.r) rec.fut.setException(new ChunkFailure(payload.r, error));
     else rec.fut.setException(error);
   }
 

@@ -23,6 +23,8 @@ export interface JobSink {
   /** Redis no longer has the job. */
   lost(id: string): void;
   removed(id: string): void;
+  /** The task reported progress (BullMQ updateProgress). */
+  progress(id: string, data: unknown): void;
 }
 
 export interface HubSettings {
@@ -101,6 +103,7 @@ export class EventsHub {
     });
     events.on("stalled", ({ jobId }) => this.#sinks.get(jobId)?.stalled(jobId));
     events.on("removed", ({ jobId }) => this.#sinks.get(jobId)?.removed(jobId));
+    events.on("progress", ({ jobId, data }) => this.#sinks.get(jobId)?.progress(jobId, data));
     // The client's own stall check: with every node dead, nobody else would notice their jobs stalled.
     const watchdog = new Worker(queue, null, {
       connection: bullConnection(conn),

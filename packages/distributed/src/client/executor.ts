@@ -4,14 +4,23 @@
  * conc's own pools. Futures are core Futures, so asCompleted and wait work unchanged.
  */
 import {
-  type AnyFn,
+  type AnyTaskModule,
   CancelledError,
+  type ExecutorLike,
   ExecutorShutdownError,
   type Future,
+  type MapIterable,
   type MapOptions,
+  mapWith,
   type ScheduleOptions,
   type ShutdownOptions,
+  splitMapArgs,
+  type TaskArgs,
+  type TaskKey,
+  type TaskName,
+  type TaskResult,
   TimeoutError,
+  validateTimeout,
 } from "@conc/core";
 import { encode } from "../codec.ts";
 import { validateQueueName } from "../keys.ts";
@@ -22,7 +31,6 @@ import { type JobData, KIND_SINGLES, KIND_TUPLES } from "../wire.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { EventsHub } from "./events-hub.ts";
 import type { JobFuture } from "./job-future.ts";
-import { mapChunks, splitMapArgs, zipArgs } from "./map-results.ts";
 import { TaskModule } from "./task-module.ts";
 
 export interface DistributedExecutorOptions {
@@ -48,11 +56,6 @@ export interface DistributedExecutorOptions {
   prefix?: string | undefined;
 }
 
-type ResultOf<F> = F extends AnyFn ? Awaited<ReturnType<F>> : unknown;
-type ArgsOf<F> = F extends AnyFn ? Parameters<F> : unknown[];
-type TaskOf<M> = { [K in keyof M]: M[K] extends AnyFn ? K : never }[keyof M] & string;
-type Fn<M, K> = K extends keyof M ? M[K] : K;
-
 /** Live nodes, their workers and the queue's depth, for servers and dashboards. */
 export interface DistributedStats {
   nodes: NodeInfo[];
@@ -68,7 +71,7 @@ export interface DistributedStats {
  *   redis: "redis://127.0.0.1:6379", queue: "cpu", module: new URL("./tasks.ts", import.meta.url) });
  * console.log(await ex.submit("add", 1, 2).result());
  */
-export class DistributedExecutor<M = Record<string, AnyFn>> {
+export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
   readonly kind = "distributed" as const;
   /** URL of the task module. */
   readonly module: string;
@@ -111,28 +114,26 @@ export class DistributedExecutor<M = Record<string, AnyFn>> {
     });
   }
 
-  /** Schedules `fn(...args)` on some node; returns its Future. Throws at once after shutdown or for bad input. */
-  submit<K extends TaskOf<M> | AnyFn>(fn: K, ...args: ArgsOf<Fn<M, K>>): Future<ResultOf<Fn<M, K>>> {
-    return this.#submit(fn, args);
+  /** Schedules `task(...args)` on some node; returns its Future. Throws at once after shutdown or for bad input. */
+  submit<K extends TaskName<M>>(task: TaskKey<M, K>, ...args: TaskArgs<M, K>): Future<TaskResult<M, K>> {
+    return this.#submit(task, args);
   }
 
-  /** `await ex.run(fn, ...args)` is `await ex.submit(fn, ...args).result()`. */
-  run<K extends TaskOf<M> | AnyFn>(fn: K, ...args: ArgsOf<Fn<M, K>>): Promise<ResultOf<Fn<M, K>>> {
-    return this.#submit<ResultOf<Fn<M, K>>>(fn, args).result();
+  /** `await ex.run(task, ...args)` is `await ex.submit(task, ...args).result()`. */
+  run<K extends TaskName<M>>(task: TaskKey<M, K>, ...args: TaskArgs<M, K>): Promise<TaskResult<M, K>> {
+    return this.#submit<TaskResult<M, K>>(task, args).result();
   }
 
   /** Like submit, with a deadline (TimeoutError) and an AbortSignal (CancelledError) that stop a running task. */
-  schedule<K extends TaskOf<M> | AnyFn>(
-    fn: K,
-    options: ScheduleOptions<ArgsOf<Fn<M, K>>> = {},
-  ): Future<ResultOf<Fn<M, K>>> {
+  schedule<K extends TaskName<M>>(
+    task: TaskKey<M, K>,
+    options: ScheduleOptions<TaskArgs<M, K>> = {},
+  ): Future<TaskResult<M, K>> {
     const { args = [], timeout, signal } = options;
-    if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0)) {
-      throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}.`);
-    }
+    validateTimeout(timeout);
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new TypeError("signal must be an AbortSignal.");
-    const fut = this.#submit<ResultOf<Fn<M, K>>>(fn, args as unknown[]);
+    const fut = this.#submit<TaskResult<M, K>>(task, args as unknown[]);
     if (signal?.aborted) {
       fut.stop(new CancelledError("The task's AbortSignal was already aborted.", { cause: signal.reason }));
       return fut;
@@ -141,50 +142,43 @@ export class DistributedExecutor<M = Record<string, AnyFn>> {
     if (timeout !== undefined) {
       const timer = setTimeout(() => {
         const err = new TimeoutError(`The task did not finish within ${timeout} ms.`, { timeoutMs: timeout });
-        this.#jobs.stop(fut as JobFuture, err, false);
+        this.#jobs.stop(fut, err, false);
       }, timeout);
       cleanups.push(() => clearTimeout(timer));
     }
     if (signal) {
       const onAbort = () =>
-        this.#jobs.stop(
-          fut as JobFuture,
-          new CancelledError("The task was aborted.", { cause: signal.reason }),
-          true,
-        );
+        this.#jobs.stop(fut, new CancelledError("The task was aborted.", { cause: signal.reason }), true);
       signal.addEventListener("abort", onAbort, { once: true });
       cleanups.push(() => signal.removeEventListener("abort", onAbort));
     }
     if (cleanups.length > 0)
-      this.#jobs.onCleanup(fut as JobFuture, () => {
+      this.#jobs.onCleanup(fut, () => {
         for (const c of cleanups) c();
       });
     return fut;
   }
 
   /**
-   * Maps `fn` over zipped iterables, one job per chunk of `chunksize` items; yields results in order.
+   * Maps `task` over zipped (a)sync iterables, one job per chunk of `chunksize` items; yields results in order.
    * @example for await (const r of ex.map("square", range(1e6), { chunksize: 1024 })) total += r;
    */
-  map<K extends TaskOf<M> | AnyFn>(
-    fn: K,
-    ...rest: (Iterable<unknown> | MapOptions)[]
-  ): AsyncIterableIterator<ResultOf<Fn<M, K>>> {
+  map<K extends TaskName<M>>(
+    task: TaskKey<M, K>,
+    ...rest: (MapIterable | MapOptions)[]
+  ): AsyncIterableIterator<TaskResult<M, K>> {
     if (this.#closed) throw new ExecutorShutdownError();
-    const name = this.#tasks.taskName(fn);
-    const { iterables, options } = splitMapArgs(rest);
-    const single = iterables.length === 1;
-    const items = single ? (iterables[0] as Iterable<unknown>)[Symbol.iterator]() : zipArgs(iterables);
-    const submitChunk = (chunk: unknown[]): Future<unknown> => {
-      if (this.#closed) throw new ExecutorShutdownError();
-      const data: JobData = {
-        f: name,
-        a: encode(chunk, "map item") as unknown[],
-        k: single ? KIND_SINGLES : KIND_TUPLES,
-      };
-      return this.#jobs.add(data, true);
-    };
-    return mapChunks(submitChunk, items, options);
+    const name = this.#tasks.taskName(task);
+    const single = splitMapArgs(rest).iterables.length === 1;
+    const kind = single ? KIND_SINGLES : KIND_TUPLES;
+    return mapWith<TaskResult<M, K>>(
+      (items) => {
+        if (this.#closed) throw new ExecutorShutdownError();
+        return this.#jobs.add({ f: name, a: encode(items, "map item") as unknown[], k: kind }, true);
+      },
+      rest,
+      { bareSingle: true },
+    );
   }
 
   /**

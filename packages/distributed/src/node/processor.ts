@@ -10,6 +10,31 @@ import { ResultTooLargeError } from "../errors.ts";
 import { CLAIM_CANCELLED, FIELD_ERROR, type QueueKeys } from "../keys.ts";
 import { type FailurePayload, type JobData, KIND_PLAIN, KIND_SINGLES } from "../wire.ts";
 
+/** Forwards a task's progress to BullMQ, coalesced: at most one update in flight, the latest value wins. */
+class ProgressRelay {
+  #inFlight: Promise<void> | undefined;
+  #next: { value: unknown } | undefined;
+  constructor(private readonly job: Job) {}
+
+  push(value: unknown): void {
+    this.#next = { value };
+    this.#inFlight ??= this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#next) {
+      const { value } = this.#next;
+      this.#next = undefined;
+      await this.job.updateProgress(encode(value, "progress") as number).catch(() => {});
+    }
+    this.#inFlight = undefined;
+  }
+
+  async flush(): Promise<void> {
+    while (this.#inFlight) await this.#inFlight;
+  }
+}
+
 /** A map chunk that failed part-way. */
 class PartialChunk {
   constructor(
@@ -113,10 +138,18 @@ export function makeProcessor(setup: ProcessorSetup) {
     const data = job.data as JobData;
     try {
       const name = checkTask(exports, data.f);
-      const value =
-        data.k === undefined || data.k === KIND_PLAIN
-          ? await pool.schedule(name, { args: decode(data.a) as unknown[], signal }).result()
-          : await runChunk(pool, name, data, signal);
+      let value: unknown;
+      if (data.k === undefined || data.k === KIND_PLAIN) {
+        const fut = pool.schedule(name, { args: decode(data.a) as unknown[], signal });
+        const progress = new ProgressRelay(job);
+        fut.onProgress((v) => progress.push(v));
+        try {
+          value = await fut.result();
+        } finally {
+          // The last progress value reaches the client before the result does.
+          await progress.flush();
+        }
+      } else value = await runChunk(pool, name, data, signal);
       const encoded = encode(value, "result");
       const bytes = jsonBytes(encoded);
       if (bytes > maxResultBytes) throw new ResultTooLargeError(bytes, maxResultBytes);
