@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, spyOn, test } from "bun:test";
 import {
   AsyncResult,
   CancelledError,
@@ -81,9 +81,115 @@ for (const kind of pools) {
       await bad.wait();
       expect(bad.successful()).toBe(false);
       await expect(bad.get()).rejects.toBeInstanceOf(RangeError);
-      await Bun.sleep(5);
       expect(seen).toEqual([5, [1, 4, 9]]);
       expect(errors.length).toBe(1);
+    });
+
+    test("callbacks run before wait() returns and ready() is true (CPython test_map_async_callbacks)", async () => {
+      const pool = kind.make();
+      const calls: unknown[] = [];
+      const ok = pool.mapAsync(tasks.square, [3], undefined, {
+        callback: (v) => calls.push(v),
+        errorCallback: (e) => calls.push(e),
+      });
+      await ok.wait();
+      expect(calls).toEqual([[9]]);
+      const bad = pool.mapAsync(tasks.fail, ["no"], undefined, {
+        callback: (v) => calls.push(v),
+        errorCallback: (e) => calls.push(e),
+      });
+      await bad.wait();
+      expect(bad.ready()).toBe(true);
+      expect(calls.length).toBe(2);
+      expect(calls[1]).toBeInstanceOf(tasks.CustomError);
+    });
+
+    test("the error callback runs before get() rejects (CPython test_async_error_callback)", async () => {
+      const pool = kind.make();
+      let scratch: unknown;
+      const r = pool.applyAsync(tasks.fail, ["boom"], { errorCallback: (e) => (scratch = e) });
+      await expect(r.get()).rejects.toBeInstanceOf(tasks.CustomError);
+      expect(scratch).toBeInstanceOf(tasks.CustomError);
+      expect((scratch as tasks.CustomError).code).toBe(42);
+    });
+
+    test("a throwing callback is logged; the result is still reported", async () => {
+      const pool = kind.make();
+      const spy = spyOn(console, "error").mockImplementation(() => {});
+      try {
+        const r = pool.applyAsync(tasks.add, [1, 1], {
+          callback: () => {
+            throw new Error("callback broke");
+          },
+        });
+        expect(await r.get()).toBe(2);
+        expect(r.successful()).toBe(true);
+        expect(spy).toHaveBeenCalled();
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    test("imap: an input generator's error surfaces at its position (CPython test_imap_handle_iterable_exception)", async () => {
+      const pool = kind.make();
+      // The chunk in which the input failed is dropped, as in CPython.
+      for (const [total, when, chunksize, before] of [
+        [1, 0, 1, 0],
+        [10, 3, 1, 3],
+        [20, 7, 2, 6],
+        [20, 7, 4, 4],
+      ] as const) {
+        const it = pool.imap(tasks.square, exceptionThrowingGenerator(total, when), chunksize);
+        const seen: number[] = [];
+        const error = await drain(it, seen);
+        expect(error).toBeInstanceOf(SayWhenError);
+        expect(seen).toEqual(Array.from({ length: before }, (_, i) => i * i));
+      }
+    });
+
+    test("imapUnordered: an input error comes after the values submitted before it", async () => {
+      const pool = kind.make();
+      const first = await drain(pool.imapUnordered(tasks.square, exceptionThrowingGenerator(1, 0)), []);
+      expect(first).toBeInstanceOf(SayWhenError);
+      for (const [chunksize, before] of [
+        [1, 7],
+        [2, 6],
+      ] as const) {
+        const seen: number[] = [];
+        const error = await drain(
+          pool.imapUnordered(tasks.square, exceptionThrowingGenerator(20, 7), chunksize),
+          seen,
+        );
+        expect(error).toBeInstanceOf(SayWhenError);
+        expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: before }, (_, i) => i * i));
+      }
+    });
+
+    test("imap over an endless generator: the consumer breaks, the rest is cancelled", async () => {
+      const pool = kind.make();
+      for (const lazy of [pool.imap.bind(pool), pool.imapUnordered.bind(pool)]) {
+        const log = { pulled: 0, closed: false };
+        const seen: number[] = [];
+        for await (const v of lazy(tasks.square, naturals(log))) {
+          seen.push(v);
+          if (seen.length === 50) break;
+        }
+        expect(seen.length).toBe(50);
+        expect(log.closed).toBe(true);
+        // Pulled a bounded window ahead, not the whole (endless) input.
+        expect(log.pulled).toBeLessThan(50 + 200);
+      }
+      expect(await pool.apply(tasks.add, [1, 2])).toBe(3);
+    });
+
+    test("imap takes an async iterable", async () => {
+      const pool = kind.make();
+      async function* gen() {
+        for (let i = 0; i < 30; i++) yield i;
+      }
+      const seen: number[] = [];
+      for await (const v of pool.imap(tasks.square, gen(), 4)) seen.push(v);
+      expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i * i));
     });
 
     test("AsyncResult: get times out, wait does not throw, successful() before ready throws", async () => {
@@ -101,9 +207,10 @@ for (const kind of pools) {
       const ordered: number[] = [];
       for await (const v of pool.imap(tasks.square, [1, 2, 3, 4], 2)) ordered.push(v);
       expect(ordered).toEqual([1, 4, 9, 16]);
-      const un: unknown[] = [];
-      for await (const v of pool.imapUnordered(tasks.sleep, [200, 10])) un.push(v);
-      expect(un).toEqual([10, 200]);
+      // The long item is first in input order, the short one comes back first.
+      const un = pool.imapUnordered(tasks.sleep, [5000, 10]);
+      expect((await un.next()).value).toBe(10);
+      await un.return?.();
     });
 
     test("imap re-raises an item's error at its position", async () => {
@@ -190,6 +297,32 @@ for (const kind of pools) {
   });
 }
 
+class SayWhenError extends RangeError {}
+function* exceptionThrowingGenerator(total: number, when: number) {
+  for (let i = 0; i < total; i++) {
+    if (i === when) throw new SayWhenError("Somebody said when");
+    yield i;
+  }
+}
+function* naturals(log: { pulled: number; closed: boolean }) {
+  try {
+    for (let i = 0; ; i++) {
+      log.pulled++;
+      yield i;
+    }
+  } finally {
+    log.closed = true;
+  }
+}
+async function drain<T>(it: AsyncIterable<T>, into: T[]): Promise<unknown> {
+  try {
+    for await (const v of it) into.push(v);
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe("Process and Thread", () => {
   for (const Kind of [Process, Thread]) {
     test(`${Kind.name}: start, join, exitCode 0`, async () => {
@@ -222,6 +355,20 @@ describe("Process and Thread", () => {
       q.kill();
       await q.join();
       expect(q.exitCode).toBe(-9);
+    });
+
+    test(`${Kind.name}: join(timeout <= 0) returns at once while it runs, like CPython`, async () => {
+      const p = new Kind({ target: tasks.sleepThen, args: [60_000], module }).start();
+      cleanups.push(() => p.kill());
+      await p.join(-1);
+      await p.join(0);
+      expect(p.exitCode).toBeNull();
+      expect(p.isAlive()).toBe(true);
+      await expect(p.join(Number.NaN)).rejects.toBeInstanceOf(TypeError);
+      p.kill();
+      await p.join(2 ** 31 + 1);
+      expect(p.exitCode).toBe(-9);
+      await p.join(-1);
     });
 
     test(`${Kind.name}: starting twice and joining before start are errors`, async () => {
