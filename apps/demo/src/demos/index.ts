@@ -1,6 +1,7 @@
 import type { Demo } from "../demo.ts";
 import { callCheck } from "./call-check.ts";
 import { deadlock } from "./deadlock.ts";
+import { distributed } from "./distributed.ts";
 import { executorMap } from "./executor-map.ts";
 import { executorSubmit } from "./executor-submit.ts";
 import { pipeline } from "./pipeline.ts";
@@ -26,4 +27,5 @@ export const demos: Demo[] = [
   callCheck,
   pool,
   remote,
+  distributed,
 ];
