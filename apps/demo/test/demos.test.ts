@@ -65,6 +65,13 @@ const expected: Record<string, (string | RegExp)[]> = {
     "remote map on processes: [3, 7, 11]",
     "remote add(40, 2) = 42",
   ],
+  distributed: [
+    "distributed future result: (1, 'content1')",
+    "distributed future result: (3, 'content3')",
+    /Total time taken for distributed IO tasks: [0-2]\.\d\d seconds/,
+    "distributed map: [3, 7, 11]",
+    "distributed add(40, 2) = 42",
+  ],
   pool: [
     "map 结果: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",
     "imap 结果: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",
