@@ -1,8 +1,10 @@
-/** Executor submit throughput: conc threads/processes next to raw Bun transports, tinypool and piscina. */
+/**
+ * Executor submit throughput: conc threads/processes next to raw Bun transports and the JS pools
+ * (tinypool, piscina, poolifier, workerpool: peers/js-pools.ts), one task per call, same worker count.
+ */
 import { ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
-import Piscina from "piscina";
-import Tinypool from "tinypool";
 import { type Row, throughput } from "./measure.ts";
+import { measureJsPools } from "./peers/js-pools.ts";
 import { addArgs } from "./peers/tiny-task.ts";
 
 const taskModule = new URL("./peers/tiny-task.ts", import.meta.url);
@@ -79,42 +81,19 @@ export async function benchExecutors(quick: boolean): Promise<Row[]> {
   await submitAll(threads, 1000);
   const concThreads = await throughput("conc threads", n, () => submitAll(threads, n), quick);
   await threads.shutdown();
-  const tiny = new Tinypool({
-    filename: new URL("./peers/tiny-task.ts", import.meta.url).href,
-    minThreads: WORKERS,
-    maxThreads: WORKERS,
-  });
-  const tinyN = quick ? 10_000 : 50_000;
-  const tinypool = await throughput(
-    "tinypool",
-    tinyN,
-    () => Promise.all(Array.from({ length: tinyN }, (_, i) => tiny.run({ a: i, b: 1 }))),
-    quick,
+  // The peers take 10-100x longer per task: a smaller batch keeps the run short (rates are per task).
+  const peerN = quick ? 10_000 : 50_000;
+  const peers = await measureJsPools(
+    WORKERS,
+    (name, batch, run) => throughput(name, batch, run, quick),
+    peerN,
   );
-  await tiny.destroy();
-  let piscinaRate: number | null = null;
-  try {
-    const pis = new Piscina({
-      filename: new URL("./peers/piscina-task.cjs", import.meta.url).href,
-      minThreads: WORKERS,
-      maxThreads: WORKERS,
-    });
-    piscinaRate = await throughput(
-      "piscina",
-      tinyN,
-      () => Promise.all(Array.from({ length: tinyN }, (_, i) => pis.run({ a: i, b: 1 }))),
-      quick,
-    );
-    await pis.destroy();
-  } catch (err) {
-    console.error("piscina skipped:", (err as Error).message);
-  }
   rows.push({
     group: "executor",
     workload: `ThreadPoolExecutor.submit tiny task (${WORKERS} workers)`,
     unit: "tasks/s",
     conc: concThreads,
-    peers: { "raw Bun Worker echo": rawWorker, tinypool, piscina: piscinaRate },
+    peers: { "raw Bun Worker echo": rawWorker, ...peers },
   });
 
   const ipc = rawIpcEcho(pn);
