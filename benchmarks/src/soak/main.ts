@@ -1,0 +1,28 @@
+/**
+ * `bun run soak` (a benchmark, not a test): kills and cancels under pressure, with a tally.
+ * Bounded in time; every worker is ended before it exits. `--quick` for a smaller run.
+ */
+import { cancelSoak } from "./cancel-soak.ts";
+import { killSoak } from "./kill-soak.ts";
+
+const quick = process.argv.includes("--quick");
+const kill = await killSoak({
+  tasks: quick ? 5_000 : 50_000,
+  kills: quick ? 50 : 500,
+  maxWorkers: 4,
+  budgetMs: quick ? 30_000 : 150_000,
+});
+console.log("kill soak:", kill);
+const cancels = [
+  await cancelSoak("threads", quick ? 5 : 30, 1000),
+  await cancelSoak("processes", quick ? 5 : 30, 1000),
+];
+for (const c of cancels) console.log("cancel soak:", c);
+const clean =
+  kill.wrong === 0 &&
+  kill.hanging === 0 &&
+  kill.freshBatchOk &&
+  kill.ok + kill.workerExited === kill.tasks &&
+  cancels.every((c) => c.violations === 0);
+console.log(clean ? "soak: CLEAN" : "soak: FAILED");
+process.exit(clean ? 0 : 1);
