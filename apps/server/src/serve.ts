@@ -1,6 +1,8 @@
 /**
  * `bun run serve [--config conc.config.ts] [--port N] [--host H]`
  * Env: PORT (default 8787), HOST (default 127.0.0.1), CONC_CONFIG, CONC_TOKEN.
+ * SIGTERM/SIGINT: drain (finish work until limits.drainTimeoutMs, then cancel the rest) and exit 0;
+ * a second signal exits at once.
  */
 import { parseArgs } from "node:util";
 import { startServer } from "./serve/start.ts";
@@ -24,14 +26,23 @@ try {
   console.log(
     `conc server listening on ${server.url} (pools: ${Object.keys(server.pools).join(", ")}; tRPC at /trpc)`,
   );
-  const shutdown = async (signal: string) => {
-    console.log(`${signal}: draining (finishing running tasks)...`);
-    await server.stop();
-    console.log("drained, bye");
+  let draining = false;
+  const onSignal = async (signal: NodeJS.Signals) => {
+    if (draining) {
+      console.log(`${signal} again: exiting now.`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+    draining = true;
+    const deadline = server.app.context.limits.drainTimeoutMs;
+    console.log(
+      `${signal}: draining (no new work; running tasks get ${deadline} ms; send it again to exit now)...`,
+    );
+    const { cancelled } = await server.stop();
+    console.log(cancelled > 0 ? `drained, ${cancelled} cancelled at the deadline, bye` : "drained, bye");
     process.exit(0);
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", (s) => void onSignal(s));
+  process.on("SIGINT", (s) => void onSignal(s));
 } catch (err) {
   console.error(`conc server: ${(err as Error).message}`);
   process.exit(1);

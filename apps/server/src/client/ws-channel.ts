@@ -49,11 +49,6 @@ export class WsChannel {
     };
   }
 
-  /** Stops listening for a finished call (no stop message). */
-  forget(id: number): void {
-    this.#handlers.delete(id);
-  }
-
   close(): void {
     this.#closed = true;
     this.#ws?.close();
@@ -72,7 +67,10 @@ export class WsChannel {
       };
       ws.onmessage = (ev) => {
         const msg = JSON.parse(String(ev.data)) as WsResponse;
-        this.#handlers.get(msg.id)?.(msg);
+        const handler = this.#handlers.get(msg.id);
+        // A result, an end or an error is a call's last message.
+        if (!("item" in msg)) this.#handlers.delete(msg.id);
+        handler?.(msg);
       };
       ws.onclose = () => {
         if (this.#ws === ws) this.#ws = undefined;

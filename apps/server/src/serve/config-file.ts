@@ -21,6 +21,9 @@ export const configSchema = z
   .object({
     pools: z.record(z.string().regex(/^[\w.-]+$/), poolSchema),
     token: z.string().min(8).optional(),
+    tokens: z
+      .array(z.object({ token: z.string().min(8), role: z.enum(["admin", "read"]) }).strict())
+      .optional(),
     allowedHosts: z.array(z.string().min(1)).optional(),
     limits: z.record(z.string(), z.number().int().min(1)).optional(),
   })

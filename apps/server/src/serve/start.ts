@@ -1,6 +1,6 @@
 /** Starts the server the way `bun run serve` does; returns a handle that drains and stops it. */
 import type { Executor } from "@conc/core";
-import { type ConcApp, createApp } from "../app.ts";
+import { type ConcApp, createApp, type DrainResult } from "../app.ts";
 import { type Limits, LOOPBACK_HOSTS } from "../config.ts";
 import { ServerConfigError } from "../errors.ts";
 import { buildPools, DEFAULT_CONFIG, loadConfig, type ServeConfig } from "./config-file.ts";
@@ -17,8 +17,11 @@ export interface RunningServer {
   port: number;
   app: ConcApp;
   pools: Record<string, Executor>;
-  /** Stop accepting, finish running tasks, answer waiting clients, shut the pools down. */
-  stop(): Promise<void>;
+  /**
+   * Stop admitting (503), let work finish until limits.drainTimeoutMs, cancel what is left (its
+   * callers hear why), answer waiting clients, shut the pools down.
+   */
+  stop(): Promise<DrainResult>;
 }
 
 function isLoopback(hostname: string): boolean {
@@ -42,11 +45,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(config.allowedHosts ?? []),
     ...(isLoopback(hostname) || hostname === "0.0.0.0" ? [] : [hostname]),
   ];
-  const app = createApp({ pools, token, limits: config.limits as Partial<Limits> | undefined, allowedHosts });
+  const app = createApp({
+    pools,
+    token,
+    tokens: config.tokens,
+    limits: config.limits as Partial<Limits> | undefined,
+    allowedHosts,
+  });
   // SSE pings every 3 s keep streams inside Bun's idle timeout.
-  const server = Bun.serve({ port: options.port ?? 8787, hostname, fetch: app.fetch, idleTimeout: 30 });
+  const server = Bun.serve({
+    port: options.port ?? 8787,
+    hostname,
+    fetch: app.fetch,
+    websocket: app.websocket,
+    idleTimeout: 30,
+  });
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}`;
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<DrainResult> | undefined;
   return {
     url,
     port: server.port as number,
@@ -54,12 +69,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     pools,
     stop() {
       stopping ??= (async () => {
-        await app.drain();
-        // Let the last results reach clients still streaming them.
+        const drained = await app.drain();
+        // Let the last results (and cancellations) reach clients still streaming them.
         await Bun.sleep(100);
         await server.stop(true);
         app.close();
-        await Promise.all(Object.values(pools).map((p) => p.shutdown()));
+        // Work cancelled at the deadline may still hold a worker: stop the workers, do not wait for them.
+        await Promise.all(
+          Object.values(pools).map((p) => (drained.cancelled > 0 ? p.terminateWorkers() : p.shutdown())),
+        );
+        return drained;
       })();
       return stopping;
     },

@@ -25,6 +25,7 @@ export class TaskStore {
   #finished: (TaskRecord | undefined)[] = [];
   #head = 0;
   #seq = 0;
+  #names = new Map<string, string>();
   #changes = new Set<() => void>();
   #sweeper: ReturnType<typeof setInterval>;
 
@@ -55,7 +56,10 @@ export class TaskStore {
     future: Future<unknown>,
     abort: AbortController,
   ) {
-    const rec = new TaskRecord(id, pool, task, args, future, abort);
+    // One string per task name, not one per request that named it (~40 bytes a record).
+    let name = this.#names.get(task);
+    if (name === undefined) this.#names.set(task, (name = task));
+    const rec = new TaskRecord(id, pool, name, args, future, abort);
     this.#tasks.set(id, rec);
     future.addDoneCallback(() => this.#finish(rec));
     this.#changed();
