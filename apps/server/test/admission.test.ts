@@ -53,7 +53,7 @@ describe("one admission ledger per pool", () => {
 
   test("resending a batch by id never duplicates an accepted task", async () => {
     const h = start({ limits: { maxQueued: 2 }, pools: one(module) });
-    const ids = ["AAAAAAAAAAAAAAA1", "AAAAAAAAAAAAAAA2", "AAAAAAAAAAAAAAA3"];
+    const ids: [string, string, string] = ["AAAAAAAAAAAAAAA1", "AAAAAAAAAAAAAAA2", "AAAAAAAAAAAAAAA3"];
     const calls = ids.map((id) => ({ task: "sleep", args: [150, id], id }));
     const first = await rawCall(h.base, "submitMany", { pool: "threads", calls }, "mutation");
     const a = (first.body as { result: { data: { ids: (string | null)[] } } }).result.data.ids;
