@@ -3,6 +3,7 @@
  * it receives batches, runs them in order (up to `concurrency` at once), and answers with one
  * message per burst of work.
  */
+import { reviveArgs, reviveIfAny } from "../sync/revive-args.ts";
 import { claimStart, openClaims } from "../transport/claims.ts";
 import { serializeError } from "../transport/error-codec.ts";
 import {
@@ -31,6 +32,7 @@ import {
   T_SLOT,
   TASK_CHUNK,
   TASK_FIELDS,
+  TASK_HANDLES,
   TASK_PLAIN,
   type WorkerMessage,
 } from "../transport/protocol.ts";

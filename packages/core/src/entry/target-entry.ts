@@ -2,6 +2,7 @@
  * Entry of a one-shot Process or Thread: runs one target, then ends with exit code 0, or 1
  * after printing the error (as Python does) and handing it to the parent.
  */
+import { reviveIfAny } from "../sync/revive-args.ts";
 import { type SerializedError, serializeError } from "../transport/error-codec.ts";
 import type { FnDef } from "../transport/protocol.ts";
 import { resolveDef } from "./resolve-function.ts";
@@ -27,7 +28,7 @@ async function runTarget(msg: TargetStart): Promise<void> {
   try {
     const ns = msg.module === null ? undefined : ((await import(msg.module)) as Record<string, unknown>);
     const fn = resolveDef(msg.target, ns, msg.module);
-    await fn(...msg.args);
+    await fn(...reviveIfAny(msg.args));
   } catch (err) {
     const stack = err instanceof Error ? (err.stack ?? String(err)) : String(err);
     console.error(`${inProcess ? "Process" : "Thread"} ${msg.name}:\n${stack}`);
