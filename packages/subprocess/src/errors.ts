@@ -102,3 +102,22 @@ export class CwdNotFoundError extends Error {
     this.path = path;
   }
 }
+
+/**
+ * Text-mode output that is not valid in its encoding (Python: UnicodeDecodeError, with the default
+ * errors="strict"). Pass `errors: "replace"` for U+FFFD instead, or leave text mode off for bytes.
+ */
+export class UnicodeDecodeError extends Error {
+  override name = "UnicodeDecodeError";
+  readonly code = "ERR_ENCODING_INVALID_ENCODED_DATA";
+  /** The encoding the bytes were decoded with. */
+  readonly encoding: string;
+  constructor(encoding: string, options?: ErrorOptions) {
+    super(
+      `The child's output is not valid ${encoding}. Pass errors: "replace" to get U+FFFD in place of bad bytes, ` +
+        "or drop text/encoding to read bytes.",
+      options,
+    );
+    this.encoding = encoding;
+  }
+}

@@ -13,6 +13,7 @@ export const POPEN_OPTIONS = [
   "executable",
   "text",
   "encoding",
+  "errors",
   "startNewSession",
 ] as const;
 

@@ -1,7 +1,7 @@
 /** Python-style args (string or list, shell, executable, env, cwd) into what Bun.spawn runs. */
 import { statSync } from "node:fs";
 import { CwdNotFoundError, ExecutableNotFoundError } from "../errors.ts";
-import { validateEncoding } from "../stdio/text.ts";
+import { validateDecoding } from "../stdio/text.ts";
 import { childEnv } from "./env.ts";
 
 export interface CommandOptions {
@@ -55,9 +55,9 @@ export function spawnFailure(err: unknown, command: Command): unknown {
 
 export function normalizeCommand(
   args: string | readonly string[],
-  options: CommandOptions & { encoding?: string | undefined },
+  options: CommandOptions & { encoding?: string | undefined; errors?: string | undefined },
 ): Command {
-  validateEncoding(options.encoding);
+  validateDecoding(options.encoding, options.errors);
   const { executable, shell } = options;
   if (executable !== undefined && (typeof executable !== "string" || executable === "")) {
     throw new TypeError("executable must be a non-empty string (the program to run).");

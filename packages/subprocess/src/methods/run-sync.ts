@@ -16,7 +16,7 @@ import { checkOutputOptions, popenOptionsFor, type RunOptions } from "./options.
 export function runSync(args: string | readonly string[], options: RunOptions = {}): CompletedProcess {
   const popen = popenOptionsFor(options, "runSync");
   const command = normalizeCommand(args, popen);
-  const text = Boolean(popen.text || popen.encoding);
+  const text = Boolean(popen.text || popen.encoding || popen.errors);
   const { input, timeout } = options;
   const limit = spawnSyncTimeout(timeout);
   const session = Boolean(popen.startNewSession);
@@ -35,9 +35,11 @@ export function runSync(args: string | readonly string[], options: RunOptions = 
     } catch (err) {
       throw spawnFailure(err, command);
     }
+    // As run(): partial output of a timed-out child never fails to decode (it may end mid-character).
+    const errors = r.exitedDueToTimeout ? "replace" : (popen.errors ?? "strict");
     const decode = (b: Uint8Array | undefined | null): Output => {
       if (b === undefined || b === null) return null;
-      return text ? decodeText(b, popen.encoding) : b;
+      return text ? decodeText(b, popen.encoding, errors) : b;
     };
     const out = io.capturesStdout ? decode(io.mergedOutput() ?? (r.stdout as Uint8Array)) : null;
     const err = io.stderr === "pipe" ? decode(r.stderr as Uint8Array) : null;

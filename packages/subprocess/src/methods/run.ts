@@ -28,7 +28,7 @@ export async function run(
       // Kill, reap, keep what was read: never wait for EOF a grandchild may hold open.
       p.killTree();
       await p.exited;
-      const partial = [p.stdout?.collected() ?? null, p.stderr?.collected() ?? null] as const;
+      const partial = [p.stdout?.partial() ?? null, p.stderr?.partial() ?? null] as const;
       p.stdout?.close();
       p.stderr?.close();
       throw new TimeoutExpired(p.args, err.timeout, partial[0], partial[1]);

@@ -6,6 +6,7 @@ import { type Output, TimeoutExpired } from "../errors.ts";
 import { InputStream } from "../stdio/input-stream.ts";
 import type { OutputStream } from "../stdio/output-stream.ts";
 import { closeParentEnds, releaseChildEnds, resolveStdio, type StdioOption } from "../stdio/resolve-stdio.ts";
+import type { DecodeErrors } from "../stdio/text.ts";
 import { killGroup, type SignalName, signalNumber, toReturncode } from "../terminate/signals.ts";
 import { guardGroup } from "../terminate/watchdog.ts";
 import { EXPIRED, raceTimeout, validateTimeout } from "../timeout/deadline.ts";
@@ -18,6 +19,8 @@ export interface PopenOptions extends CommandOptions {
   text?: boolean | undefined;
   /** Text encoding; giving one turns on text mode, as in Python. */
   encoding?: string | undefined;
+  /** Bad bytes in text mode: "strict" (default, UnicodeDecodeError) or "replace" (U+FFFD); turns on text mode. */
+  errors?: DecodeErrors | undefined;
   /** Run the child in a new session (setsid): its own process group. */
   startNewSession?: boolean | undefined;
 }
@@ -54,8 +57,12 @@ export class Popen implements AsyncDisposable {
     const opts = options as InternalPopenOptions;
     rejectUnknownOptions(opts, POPEN_OPTIONS, "Popen", ["guardSession"]);
     const command = normalizeCommand(args, opts);
-    this.textMode = Boolean(opts.text || opts.encoding);
-    const io = resolveStdio(opts, { text: this.textMode, encoding: opts.encoding ?? "utf-8" });
+    this.textMode = Boolean(opts.text || opts.encoding || opts.errors);
+    const io = resolveStdio(opts, {
+      text: this.textMode,
+      encoding: opts.encoding ?? "utf-8",
+      errors: opts.errors ?? "strict",
+    });
     let proc: Subprocess;
     try {
       proc = Bun.spawn({ ...spawnFields(command), stdio: io.stdio, detached: Boolean(opts.startNewSession) });
@@ -182,8 +189,8 @@ export class Popen implements AsyncDisposable {
     throw new TimeoutExpired(
       this.args,
       timeoutMs as number,
-      this.stdout?.collected() ?? null,
-      this.stderr?.collected() ?? null,
+      this.stdout?.partial() ?? null,
+      this.stderr?.partial() ?? null,
     );
   }
 }

@@ -4,7 +4,14 @@
  * is kept, so a later call after a timeout still returns everything.
  */
 import { closeFd } from "./os-pipe.ts";
-import { decodeText, TextTranslator } from "./text.ts";
+import { type DecodeErrors, decodeText, TextTranslator } from "./text.ts";
+
+/** How an OutputStream decodes in text mode. */
+export interface TextOptions {
+  text: boolean;
+  encoding: string;
+  errors: DecodeErrors;
+}
 
 /** Largest output communicate() keeps in memory. */
 const MAX_CAPTURE = 2 ** 32 - 1;
@@ -24,11 +31,13 @@ export class OutputStream implements AsyncIterable<string | Uint8Array> {
   /** Lines (strings) instead of byte chunks. */
   readonly textMode: boolean;
   readonly encoding: string;
+  readonly errors: DecodeErrors;
 
-  constructor(fd: number, options: { text: boolean; encoding: string }) {
+  constructor(fd: number, options: TextOptions) {
     this.#fd = fd;
     this.textMode = options.text;
     this.encoding = options.encoding;
+    this.errors = options.errors;
   }
 
   /** @internal the fd for the next process in a pipeline; this side stops reading it. */
@@ -94,13 +103,22 @@ export class OutputStream implements AsyncIterable<string | Uint8Array> {
   /** @internal what has been read so far, in this stream's mode. */
   collected(): string | Uint8Array {
     const bytes = this.#bytesNow();
-    return this.textMode ? decodeText(bytes, this.encoding) : bytes;
+    return this.textMode ? decodeText(bytes, this.encoding, this.errors) : bytes;
+  }
+
+  /**
+   * @internal what has been read so far, for a TimeoutExpired: never throws (it may end in the
+   * middle of a character), so bad bytes become U+FFFD even with errors "strict".
+   */
+  partial(): string | Uint8Array {
+    const bytes = this.#bytesNow();
+    return this.textMode ? decodeText(bytes, this.encoding, "replace") : bytes;
   }
 
   /** Reads everything to EOF as text (decoding even in bytes mode). */
   async text(): Promise<string> {
     await this.drain();
-    return decodeText(this.#bytesNow(), this.encoding);
+    return decodeText(this.#bytesNow(), this.encoding, this.errors);
   }
 
   /** Reads everything to EOF as bytes. */
@@ -129,7 +147,7 @@ export class OutputStream implements AsyncIterable<string | Uint8Array> {
       for (let c = await this.#read(); c; c = await this.#read()) yield c;
       return;
     }
-    const translator = new TextTranslator(this.encoding);
+    const translator = new TextTranslator(this.encoding, this.errors);
     let rest = "";
     for (let c = await this.#read(); c; c = await this.#read()) {
       rest += translator.push(c);

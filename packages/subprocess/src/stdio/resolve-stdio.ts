@@ -4,7 +4,7 @@ import type { BunFile } from "bun";
 import { DEVNULL, PIPE, STDOUT } from "../constants.ts";
 import { FileTargets } from "./file-targets.ts";
 import { closeFd, osPipe } from "./os-pipe.ts";
-import { OutputStream } from "./output-stream.ts";
+import { OutputStream, type TextOptions } from "./output-stream.ts";
 
 /** Where a stream goes: PIPE, DEVNULL, STDOUT (stderr only), "inherit", an fd, a file, or (stdin) another process's stdout. */
 export type StdioOption =
@@ -50,7 +50,7 @@ function base(option: StdioOption, which: string): BunStdio | "PIPE" {
 
 export function resolveStdio(
   options: { stdin?: StdioOption; stdout?: StdioOption; stderr?: StdioOption },
-  text: { text: boolean; encoding: string },
+  text: TextOptions,
 ): ResolvedStdio {
   const childEnds: number[] = [];
   let handedOff: OutputStream | null = null;
