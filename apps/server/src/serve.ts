@@ -33,12 +33,16 @@ try {
       process.exit(signal === "SIGINT" ? 130 : 143);
     }
     draining = true;
+    // Once the listener and workers are gone nothing else holds the event loop: keep it until the end.
+    setInterval(() => {}, 1000);
     const deadline = server.app.context.limits.drainTimeoutMs;
     console.log(
       `${signal}: draining (no new work; running tasks get ${deadline} ms; send it again to exit now)...`,
     );
     const { cancelled } = await server.stop();
-    console.log(cancelled > 0 ? `drained, ${cancelled} cancelled at the deadline, bye` : "drained, bye");
+    const bye = cancelled > 0 ? `drained, ${cancelled} cancelled at the deadline, bye` : "drained, bye";
+    // Flushed before exiting: a piped stdout would otherwise lose the line.
+    await new Promise((resolve) => process.stdout.write(`${bye}\n`, resolve));
     process.exit(0);
   };
   process.on("SIGTERM", (s) => void onSignal(s));

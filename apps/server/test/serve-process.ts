@@ -62,6 +62,7 @@ export async function startServe(args: string[] = []): Promise<ServeProcess> {
       const timer = setTimeout(() => proc.kill("SIGKILL"), ms);
       const code = await proc.exited;
       clearTimeout(timer);
+      await pump;
       return code;
     },
   };

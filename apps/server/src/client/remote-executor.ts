@@ -5,6 +5,9 @@
  */
 import {
   type AnyTaskModule,
+  BrokenExecutorError,
+  BrokenProcessPoolError,
+  BrokenThreadPoolError,
   CancelledError,
   deserializeError,
   type ErrorClassResolver,
@@ -19,6 +22,8 @@ import {
   type TaskKey,
   type TaskName,
   type TaskResult,
+  TimeoutError,
+  WorkerExitedError,
   wait,
 } from "@conc/core";
 import { createTRPCClient } from "@trpc/client";
@@ -49,6 +54,17 @@ export interface RemoteExecutorOptions {
   transport?: "ws" | "http" | undefined;
   fetch?: typeof fetch | undefined;
 }
+
+/** Core's errors come back as themselves (a remote cancel is a CancelledError, a deadline a TimeoutError). */
+const CORE_ERRORS = {
+  CancelledError,
+  TimeoutError,
+  WorkerExitedError,
+  BrokenExecutorError,
+  BrokenThreadPoolError,
+  BrokenProcessPoolError,
+  ExecutorShutdownError,
+};
 
 /** 96 random bits, URL-safe: the id the server files the task under (resends are idempotent). */
 function newTaskId(): string {
@@ -83,8 +99,9 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
     }
     this.#url = options.url;
     this.#pool = options.pool;
-    const classes = options.errorClasses ?? {};
-    this.#resolve = (name) => (Object.hasOwn(classes, name) ? classes[name] : undefined);
+    const classes: Record<string, unknown> = { ...CORE_ERRORS, ...options.errorClasses };
+    this.#resolve = (name) =>
+      Object.hasOwn(classes, name) ? (classes[name] as ReturnType<ErrorClassResolver>) : undefined;
     const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
     this.#channel = options.transport === "http" ? undefined : new WsChannel(options.url, auth);
     this.#client = createTRPCClient<AppRouter>({
@@ -229,7 +246,14 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
     if (view.progress !== undefined) f.setProgress(view.progress);
     if (!view.ok) {
       const err = deserializeError(view.error, this.#resolve);
-      if (view.state === "CANCELLED") f.settleCancelled(err instanceof Error ? err : new CancelledError());
+      if (view.state === "CANCELLED")
+        f.settleCancelled(
+          err instanceof CancelledError
+            ? err
+            : new CancelledError(String((err as Error)?.message ?? "Cancelled on the server."), {
+                cause: err,
+              }),
+        );
       else f.setException(err);
     } else f.setResult(view.value);
   }
