@@ -53,6 +53,15 @@ export async function benchRemote(quick: boolean): Promise<Row[]> {
     const calls = quick ? 300 : 1000;
     const rLat = await latencies(calls, () => remote.run("add", 1, 2));
     const lLat = await latencies(calls, () => local.run("add", 1, 2));
+    // A bare HTTP round trip to the same server: the floor a remote call is compared with.
+    const hLat = await latencies(calls, async () => (await fetch(`${url}/healthz`)).text());
+    // Server memory: RSS with the retention cap filled, and after 500k tiny tasks (quick: 200k).
+    const rss = async () =>
+      Number(/VmRSS:\s+(\d+)/.exec(await Bun.file(`/proc/${proc.pid}/status`).text())?.[1]) * 1024;
+    const total = quick ? 200_000 : 500_000;
+    const rssStart = await rss();
+    for (let done = 0; done < total; done += n) await batch(remote as never);
+    const rssEnd = await rss();
     await remote.shutdown();
     await local.shutdown();
     return [
@@ -69,7 +78,10 @@ export async function benchRemote(quick: boolean): Promise<Row[]> {
         unit: "ms",
         conc: percentile(rLat, 0.5),
         lowerIsBetter: true,
-        peers: { "local executor p50": percentile(lLat, 0.5) },
+        peers: {
+          "local executor p50": percentile(lLat, 0.5),
+          "bare HTTP round trip to the same server p50": percentile(hLat, 0.5),
+        },
       },
       {
         group: "remote",
@@ -77,7 +89,18 @@ export async function benchRemote(quick: boolean): Promise<Row[]> {
         unit: "ms",
         conc: percentile(rLat, 0.99),
         lowerIsBetter: true,
-        peers: { "local executor p99": percentile(lLat, 0.99) },
+        peers: {
+          "local executor p99": percentile(lLat, 0.99),
+          "bare HTTP round trip to the same server p99": percentile(hLat, 0.99),
+        },
+      },
+      {
+        group: "remote",
+        workload: `server RSS after ${total / 1000}k more tiny tasks (default limits, lower is better)`,
+        unit: "MB",
+        conc: rssEnd / 1e6,
+        lowerIsBetter: true,
+        peers: { "RSS before them": rssStart / 1e6 },
       },
     ];
   } finally {
