@@ -86,6 +86,17 @@ export class Popen implements AsyncDisposable {
     });
   }
 
+  /** Python's repr: `<Popen: returncode: null args: ["ls","-l"]>` (args cut at 80 characters). */
+  toString(): string {
+    let args = JSON.stringify(this.args);
+    if (args.length > 80) args = `${args.slice(0, 76)}...`;
+    return `<Popen: returncode: ${this.#returncode} args: ${args}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   /** null while running; the exit code, or -N after signal N. */
   get returncode(): number | null {
     return this.#returncode;

@@ -12,7 +12,8 @@ export class InputStream {
   /** Writes and waits until the data is handed to the pipe. */
   async write(data: string | Uint8Array): Promise<void> {
     if (this.#ended) throw new TypeError("stdin was already closed: cannot write after end().");
-    this.#sink.write(data);
+    // A pending write settles later: await it too, or its EPIPE would be an unhandled rejection.
+    await this.#sink.write(data);
     await this.#sink.flush();
   }
 
