@@ -1,0 +1,20 @@
+/** Task module of the distributed benchmarks and chaos script. */
+export function add(a: number, b: number): number {
+  return a + b;
+}
+
+export function square(x: number): number {
+  return x * x;
+}
+
+export async function sleep(ms: number): Promise<number> {
+  await Bun.sleep(ms);
+  return ms;
+}
+
+/** Busy for `ms`: only replacing the worker stops it. */
+export function spin(ms: number): number {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {}
+  return ms;
+}
