@@ -3,6 +3,7 @@
  * it receives batches, runs them in order (up to `concurrency` at once), and answers with one
  * message per burst of work.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { reviveArgs, reviveIfAny } from "../sync/revive-args.ts";
 import { claimStart, openClaims } from "../transport/claims.ts";
 import { serializeError } from "../transport/error-codec.ts";
@@ -15,12 +16,8 @@ import {
   OUT_RESULTS,
   type ParentMessage,
   pushResult,
-  R_STATUS,
-  R_VALUE,
   REF_SOURCE,
-  RESULT_FIELDS,
   type ResultsMessage,
-  ST_CHUNK_ERROR,
   ST_ERROR,
   ST_OK,
   ST_SKIPPED,
@@ -36,15 +33,9 @@ import {
   TASK_PLAIN,
   type WorkerMessage,
 } from "../transport/protocol.ts";
-import { explainCapture, resolveDef, type TaskFn } from "./resolve-function.ts";
-
-/** Stops a chunk part-way inside the worker: the results so far, then the item's error. */
-class ChunkStop {
-  constructor(
-    readonly results: unknown[],
-    readonly error: unknown,
-  ) {}
-}
+import { failure, isCloneable, replaceUncloneable, runChunk } from "./outcome.ts";
+import { ProgressBuffer, setProgressSink } from "./progress.ts";
+import { resolveDef, type TaskFn } from "./resolve-function.ts";
 
 /** Long tasks report progress at least this often, so the parent sees RUNNING and results promptly. */
 const FLUSH_AFTER_MS = 1;
@@ -63,15 +54,15 @@ export class WorkerRuntime {
   #out: unknown[] = [];
   #startedAsync: number[] = [];
   #lastFlush = 0;
-  #current = -1;
+  /** With concurrency 1: the task started last and not settled (sync or async), else -1. */
+  #active = -1;
+  /** With concurrency > 1: which task the running code belongs to. */
+  #context: AsyncLocalStorage<number> | undefined;
+  readonly #progress = new ProgressBuffer(() => this.flush());
+  readonly #sink = (value: unknown): void => this.#report(value);
 
   constructor(post: (msg: WorkerMessage) => void) {
     this.#post = post;
-  }
-
-  /** Seq of the synchronous task running now (-1 when none). */
-  get current(): number {
-    return this.#current;
   }
 
   handle(msg: ParentMessage): void | Promise<void> {
@@ -89,8 +80,10 @@ export class WorkerRuntime {
   /** Sends what is pending now (also called right before the worker exits). */
   flush(): void {
     const started = this.#startedAsync.length > 0 ? this.#startedAsync : null;
-    if (this.#out.length === 0 && started === null) return;
+    const progress = this.#progress.size > 0;
+    if (this.#out.length === 0 && started === null && !progress) return;
     const msg: ResultsMessage = { k: OUT_RESULTS, r: this.#out, s: started };
+    if (progress) msg.p = this.#progress.take();
     this.#out = [];
     this.#startedAsync = [];
     this.#lastFlush = performance.now();
@@ -99,12 +92,20 @@ export class WorkerRuntime {
     } catch (err) {
       // One result that cannot be cloned (a function, a socket...) must not lose the whole batch.
       msg.r = replaceUncloneable(msg.r, err);
+      if (msg.p) msg.p = msg.p.map((v, i) => (i % 2 === 0 || isCloneable(v) ? v : String(v)));
       this.#post(msg);
     }
   }
 
+  /** reportProgress inside a task: routed to the task whose code is running. */
+  #report(value: unknown): void {
+    const seq = this.#concurrency === 1 ? this.#active : (this.#context?.getStore() ?? -1);
+    if (seq >= 0) this.#progress.put(seq, value);
+  }
+
   async #init(msg: InitMessage): Promise<void> {
     this.#concurrency = msg.concurrency;
+    if (msg.concurrency > 1) this.#context = new AsyncLocalStorage<number>();
     this.#moduleUrl = msg.module;
     this.#claims = openClaims(msg.claims);
     let stage: StartStage = "module";
@@ -173,95 +174,48 @@ export class WorkerRuntime {
       return;
     }
     const bySource = this.#defs.get(fnId)?.[1] === REF_SOURCE;
-    this.#current = seq;
+    this.#active = seq;
+    setProgressSink(this.#sink);
     let value: unknown;
     try {
       if (flags >= TASK_HANDLES) {
         flags -= TASK_HANDLES;
         reviveArgs(args);
       }
-      value = flags === TASK_PLAIN ? fn(...args) : this.#runChunk(fn, args, flags === TASK_CHUNK, 0, []);
+      const run =
+        flags === TASK_PLAIN ? () => fn(...args) : () => runChunk(fn, args, flags === TASK_CHUNK, 0, []);
+      value = this.#context ? this.#context.run(seq, run) : run();
     } catch (err) {
-      this.#current = -1;
+      this.#active = -1;
       this.#fail(seq, err, bySource);
       return;
     }
-    this.#current = -1;
     if (value instanceof Promise) {
       this.#running++;
       this.#startedAsync.push(seq);
       value.then(
         (v) => this.#settleAsync(seq, ST_OK, v),
-        (err) => this.#settleAsync(seq, ...this.#failure(err, bySource)),
+        (err) => this.#settleAsync(seq, ...failure(err, bySource)),
       );
       return;
     }
+    this.#active = -1;
     pushResult(this.#out, seq, ST_OK, value);
   }
 
-  /** Runs a chunk (tuples are spread); switches to async only when an item returns a promise. */
-  #runChunk(fn: TaskFn, items: unknown[], spread: boolean, from: number, results: unknown[]): unknown {
-    for (let i = from; i < items.length; i++) {
-      let v: unknown;
-      try {
-        v = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
-      } catch (err) {
-        throw new ChunkStop(results, err);
-      }
-      if (v instanceof Promise) {
-        return v.then(
-          (resolved) => {
-            results.push(resolved);
-            return this.#runChunk(fn, items, spread, i + 1, results);
-          },
-          (err) => {
-            throw err instanceof ChunkStop ? err : new ChunkStop(results, err);
-          },
-        );
-      }
-      results.push(v);
-    }
-    return results;
-  }
-
-  #failure(err: unknown, bySource: boolean): [number, unknown] {
-    if (err instanceof ChunkStop) {
-      return [
-        ST_CHUNK_ERROR,
-        [err.results, serializeError(bySource ? explainCapture(err.error) : err.error)],
-      ];
-    }
-    return [ST_ERROR, serializeError(bySource ? explainCapture(err) : err)];
-  }
-
   #fail(seq: number, err: unknown, bySource: boolean): void {
-    const [status, value] = this.#failure(err, bySource);
+    const [status, value] = failure(err, bySource);
     pushResult(this.#out, seq, status, value);
   }
 
   #settleAsync(seq: number, status: number, value: unknown): void {
     this.#running--;
+    if (this.#active === seq) this.#active = -1;
     const i = this.#startedAsync.indexOf(seq);
     if (i >= 0) this.#startedAsync.splice(i, 1);
     pushResult(this.#out, seq, status, value);
     this.#pump();
   }
-}
-
-function replaceUncloneable(results: unknown[], cause: unknown): unknown[] {
-  const out = results.slice();
-  for (let i = 0; i < out.length; i += RESULT_FIELDS) {
-    try {
-      structuredClone(out[i + R_VALUE]);
-    } catch {
-      const what = cause instanceof Error ? cause.message : String(cause);
-      out[i + R_STATUS] = ST_ERROR;
-      out[i + R_VALUE] = serializeError(
-        new TypeError(`The task's result cannot be sent back from the worker (${what}). Return plain data.`),
-      );
-    }
-  }
-  return out;
 }
 
 /** Makes `process.exit()` inside a task hand over finished results and name the task first. */

@@ -13,6 +13,16 @@ import type { WorkerSlot } from "./worker-slot.ts";
 /** Marks started tasks RUNNING and settles answered ones; returns how many were answered. */
 export function applyResults(w: WorkerSlot, msg: ResultsMessage, resolve: ErrorClassResolver): number {
   if (msg.s) for (const seq of msg.s) w.inflight.get(seq)?.markRunning();
+  // Progress first: a task's last value arrives before its result.
+  const p = msg.p;
+  if (p) {
+    for (let i = 0; i < p.length; i += 2) {
+      const task = w.inflight.get(p[i] as number);
+      if (!task || task.done()) continue;
+      task.markRunning();
+      task.setProgress(p[i + 1]);
+    }
+  }
   let answered = 0;
   forEachResult(msg.r, (seq, status, value) => {
     answered++;

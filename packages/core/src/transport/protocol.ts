@@ -134,6 +134,8 @@ export interface ResultsMessage {
   r: unknown[];
   /** Tasks that started and are still running. */
   s: number[] | null;
+  /** Latest progress per running task, flattened: seq, value, ... (applied before `r`). */
+  p?: unknown[];
   /** Positions in `r` holding JSON text instead of a result array (process IPC only). */
   j?: number[];
   /** Positions in `r` holding base64 float64 bytes of an all-number result array (process IPC only). */

@@ -1,0 +1,13 @@
+/** Task module of progress-cost.ts. */
+// Until @conc/core re-exports it (B), straight from the source file (the same module instance).
+import { reportProgress } from "../../../packages/core/src/entry/progress.ts";
+
+/** n iterations of a little arithmetic (about what a real per-item step costs), reporting each one if asked. */
+export function work(n: number, report: boolean): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc = (acc + Math.sqrt(i) * 1.000001) % 1_000_003;
+    if (report) reportProgress(i + 1);
+  }
+  return acc;
+}
