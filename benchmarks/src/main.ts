@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform } from "node:os";
 import { resolve } from "node:path";
+import { withProgress } from "@conc/core";
 import { chartSvg } from "./chart.ts";
 import { benchExecutors } from "./executors.ts";
 import { advantage, fmt, type Row } from "./measure.ts";
@@ -14,8 +15,8 @@ const outArg = process.argv.indexOf("--out");
 const outDir = outArg > 0 ? process.argv[outArg + 1] : undefined;
 const started = performance.now();
 const rows: Row[] = [];
-for (const bench of [benchExecutors, benchPool, benchSubprocess, benchRemote])
-  rows.push(...(await bench(quick)));
+const groups = [benchExecutors, benchPool, benchSubprocess, benchRemote];
+for (const bench of withProgress(groups, { label: "bench groups" })) rows.push(...(await bench(quick)));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${platform()} ${arch()}, Bun ${Bun.version}`;
 const lines = [

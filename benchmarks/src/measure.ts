@@ -1,4 +1,5 @@
 /** Runs a throughput workload under tinybench and reports operations per second. */
+import { ProgressBar } from "@conc/core";
 import { Bench } from "tinybench";
 
 export interface Row {
@@ -33,9 +34,19 @@ export async function throughput(
   run: () => Promise<unknown>,
   quick: boolean,
 ): Promise<number> {
-  const bench = new Bench({ iterations: quick ? 3 : 8, time: 0, warmupIterations: 1, warmupTime: 0 });
-  bench.add(name, run);
-  await bench.run();
+  const iterations = quick ? 3 : 8;
+  const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0 });
+  // One progress line per benchmark (stderr; erased when done, so the table on stdout stays clean).
+  const bar = new ProgressBar({ total: iterations + 1, label: name });
+  bench.add(name, async () => {
+    await run();
+    bar.tick();
+  });
+  try {
+    await bench.run();
+  } finally {
+    bar.close();
+  }
   const task = bench.tasks[0];
   const result = task?.result as { state?: string; error?: unknown; latency?: { mean: number } } | undefined;
   if (result?.state === "errored") console.error(`${name} failed:`, result.error);

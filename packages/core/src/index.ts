@@ -1,4 +1,7 @@
 /** @conc/core — Python's concurrent.futures and multiprocessing for TypeScript on Bun. */
+
+/** Inside a task: `reportProgress({ done: i, total: n })` — the caller sees it as `fut.progress` / `fut.onProgress`. */
+export { reportProgress } from "./entry/progress.ts";
 export * from "./errors.ts";
 /** A map chunk that failed part-way (what a chunk Future rejects with): `results` before the failing item, then `error`. */
 export { ChunkFailure } from "./executor/chunk.ts";
@@ -42,6 +45,10 @@ export { Process } from "./mp/process.ts";
 export { currentProcess, ProcessContext, type SpawnOptions, spawn } from "./mp/spawn.ts";
 /** `new Thread({ target, args }).start()` */
 export { Thread } from "./mp/thread.ts";
+/** `for await (const r of withProgress(ex.map(fn, items), { total: items.length })) ...` — tqdm-style progress on stderr. */
+export { formatProgress, type ProgressSnapshot } from "./progress/format.ts";
+export { ProgressBar, type ProgressBarOptions, type ProgressStream } from "./progress/progress-bar.ts";
+export { type WithProgressOptions, withProgress } from "./progress/with-progress.ts";
 /** Locks, events, semaphores, barriers, queues and shared values across threads and processes. */
 export * from "./sync/index.ts";
 /** Errors as plain data and back, for code that moves task errors across its own boundaries (RPC). */
