@@ -18,3 +18,11 @@ export function spin(ms: number): number {
   while (Date.now() < end) {}
   return ms;
 }
+
+/** Appends `id` to `file` (the chaos script counts runs per id), waits `ms`, returns `id`. */
+export async function record(file: string, id: number, ms: number): Promise<number> {
+  const { appendFileSync } = await import("node:fs");
+  appendFileSync(file, `${id}\n`);
+  await Bun.sleep(ms);
+  return id;
+}
