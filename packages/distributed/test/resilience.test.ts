@@ -160,6 +160,30 @@ describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connectio
     ).rejects.toThrow(/could not be reached within 300 ms/);
   });
 
+  test("Redis gone for longer than the connection timeout fails waiting tasks with RedisConnectionError", async () => {
+    const own = await startRedis();
+    const ex = new DistributedExecutor<typeof tasks>({
+      redis: own.url,
+      queue: "gone",
+      module,
+      connectTimeoutMs: 500,
+    });
+    try {
+      const fut = ex.submit("add", 1, 2); // no node: it waits in the queue
+      await until(
+        async () => Number(await own.command("LLEN", "bull:gone:wait")) === 1,
+        "the job to be queued",
+      );
+      await own.stop();
+      const err = (await fut.exception(10_000)) as Error;
+      expect(err.name).toBe("RedisConnectionError");
+      expect(err.message).toContain("unreachable for more than 500 ms");
+    } finally {
+      await ex.shutdown({ wait: false });
+      await own.stop();
+    }
+  }, 20_000);
+
   test("a node whose task module cannot load refuses to start with TaskModuleError", async () => {
     await expect(
       runWorkerNode({

@@ -56,7 +56,7 @@ async function startNode(url: string, pool: "threads" | "processes"): Promise<Su
     buffered += new TextDecoder().decode(value);
   }
   // From here on the node's task output (the tutorial's prints) goes to our stdout.
-  (async () => {
+  void (async () => {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;

@@ -86,7 +86,7 @@ export class Dispatcher implements JobSink {
       this.#hub.unregister(rec.id);
       rec.cleanup?.();
     };
-    fut.onCancel = () => this.#stopRemote(rec, true);
+    fut.onCancel = () => void this.#stopRemote(rec, true);
     this.#enqueue(rec);
     return fut;
   }
@@ -103,7 +103,7 @@ export class Dispatcher implements JobSink {
     if (!rec || fut.done()) return;
     if (asCancel) fut.stop(error);
     else fut.setException(error);
-    this.#stopRemote(rec, false);
+    void this.#stopRemote(rec, false);
   }
 
   #enqueue(rec: Rec): void {
@@ -177,6 +177,11 @@ export class Dispatcher implements JobSink {
   active(id: string): void {
     const rec = this.#recs.get(id);
     if (rec && rec.fut.state === "PENDING") rec.fut.setRunningOrNotifyCancel();
+  }
+
+  abandon(id: string, error: Error): void {
+    const rec = this.#recs.get(id);
+    if (rec && !rec.fut.done()) rec.fut.setException(error);
   }
 
   progress(id: string, data: unknown): void {

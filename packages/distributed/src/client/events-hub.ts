@@ -7,8 +7,9 @@
  */
 import { Queue, QueueEvents, Worker } from "bullmq";
 import type { Redis, RedisOptions } from "ioredis";
+import { RedisConnectionError } from "../errors.ts";
 import { CLAIM_SCRIPT, type QueueKeys, queueKeys } from "../keys.ts";
-import { bullConnection, connect, whenReady } from "../redis.ts";
+import { bullConnection, connect, displayUrl, whenReady } from "../redis.ts";
 import { type JobState, readStates } from "./reconcile.ts";
 import { StreamCursor } from "./stream-cursor.ts";
 
@@ -23,6 +24,8 @@ export interface JobSink {
   /** Redis no longer has the job. */
   lost(id: string): void;
   removed(id: string): void;
+  /** Redis stayed unreachable too long: the job's fate is unknown. */
+  abandon(id: string, error: Error): void;
   /** The task reported progress (BullMQ updateProgress). */
   progress(id: string, data: unknown): void;
 }
@@ -54,6 +57,8 @@ export class EventsHub {
   #events: QueueEvents | undefined;
   #watchdog: Worker | undefined;
   #gapTimer: ReturnType<typeof setInterval> | undefined;
+  /** When the command connection went down (undefined while up). */
+  #downSince: number | undefined;
   #closed = false;
   #reconciling = false;
   /** Errors of the background connections, for diagnostics. */
@@ -120,13 +125,32 @@ export class EventsHub {
     this.cmd.on("ready", () => {
       cursor.rebase().then(() => this.reconcile(), onError);
     });
+    this.cmd.on("close", () => {
+      this.#downSince ??= Date.now();
+    });
+    this.cmd.on("ready", () => {
+      this.#downSince = undefined;
+    });
     this.#gapTimer = setInterval(() => {
-      if (this.#sinks.size === 0 || this.cmd.status !== "ready") return;
+      if (this.#sinks.size === 0) return;
+      if (this.cmd.status !== "ready") {
+        this.#abandonIfDownTooLong();
+        return;
+      }
       cursor.hasGap().then((gap) => {
         if (gap) return cursor.rebase().then(() => this.reconcile());
       }, onError);
     }, stalledCheckMs);
     this.#gapTimer.unref?.();
+  }
+
+  /** Redis unreachable for longer than the connection timeout: fail what waits instead of hanging. */
+  #abandonIfDownTooLong(): void {
+    const { url, connectTimeoutMs } = this.#settings;
+    if (this.#downSince === undefined || Date.now() - this.#downSince < connectTimeoutMs) return;
+    const error = new RedisConnectionError(displayUrl(url), connectTimeoutMs, { cause: this.lastError });
+    error.message = `Redis at ${displayUrl(url)} has been unreachable for more than ${connectTimeoutMs} ms, so this task's outcome cannot be known. Check Redis and resubmit if it is safe.`;
+    for (const [id, sink] of [...this.#sinks]) sink.abandon(id, error);
   }
 
   #fetchFailure(jobId: string, reason: string): void {

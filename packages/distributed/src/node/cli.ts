@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`conc worker node ${node.id}: ${signal}, draining (up to ${drainMs} ms)`);
-    node.close({ timeoutMs: drainMs }).finally(() => process.exit(0));
+    void node.close({ timeoutMs: drainMs }).finally(() => process.exit(0));
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

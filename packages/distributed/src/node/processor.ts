@@ -2,7 +2,7 @@
  * The BullMQ processor of a worker node: claim the job (a cancel may have won), run it on the node's conc
  * pool, return the encoded result, or leave conc's serialized error in the job's hash and fail the job.
  */
-import { CancelledError, type Executor, serializeError } from "@conc/core";
+import { BrokenExecutorError, CancelledError, type Executor, serializeError } from "@conc/core";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import { decode, encode } from "../codec.ts";
@@ -54,6 +54,8 @@ export interface ProcessorSetup {
   /** Counts for the node's stats. */
   onStart(): void;
   onEnd(ok: boolean): void;
+  /** The pool cannot run anything any more (its workers cannot start): the node must stop taking jobs. */
+  onBroken(error: Error): void;
 }
 
 function checkTask(exports: Record<string, unknown>, name: unknown): string {
@@ -104,8 +106,36 @@ async function runChunk(
   }
 }
 
-function jsonBytes(encoded: unknown): number {
-  if (typeof encoded === "number" || typeof encoded === "boolean" || encoded === null) return 8;
+/** An upper bound of JSON.stringify(v).length without building the string (∞ past `limit`). */
+function jsonBound(v: unknown, limit: number): number {
+  switch (typeof v) {
+    case "number":
+      return 24;
+    case "boolean":
+      return 5;
+    case "string":
+      return 6 * v.length + 2;
+    case "object": {
+      if (v === null) return 4;
+      let n = 2;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length && n <= limit; i++) n += jsonBound(v[i], limit) + 1;
+      } else {
+        for (const key in v) {
+          n += 6 * key.length + 4 + jsonBound((v as Record<string, unknown>)[key], limit);
+          if (n > limit) break;
+        }
+      }
+      return n;
+    }
+    default:
+      return 4;
+  }
+}
+
+/** JSON bytes of `encoded`, exactly only when the cheap bound says it may be over `limit`. */
+function jsonBytes(encoded: unknown, limit: number): number {
+  if (jsonBound(encoded, limit) <= limit) return 0;
   return Buffer.byteLength(JSON.stringify(encoded) ?? "");
 }
 
@@ -151,12 +181,13 @@ export function makeProcessor(setup: ProcessorSetup) {
         }
       } else value = await runChunk(pool, name, data, signal);
       const encoded = encode(value, "result");
-      const bytes = jsonBytes(encoded);
+      const bytes = jsonBytes(encoded, maxResultBytes);
       if (bytes > maxResultBytes) throw new ResultTooLargeError(bytes, maxResultBytes);
       setup.onEnd(true);
       return encoded;
     } catch (err) {
       setup.onEnd(false);
+      if (err instanceof BrokenExecutorError) setup.onBroken(err);
       if (err instanceof PartialChunk) {
         return fail(key, { e: serializeError(err.error), r: encode(err.results, "result") as unknown[] });
       }

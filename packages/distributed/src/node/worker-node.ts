@@ -140,6 +140,13 @@ export async function runWorkerNode(options: WorkerNodeOptions): Promise<WorkerN
     maxResultBytes: options.maxResultBytes ?? 8 << 20,
     onStart: () => running++,
     onEnd: () => running--,
+    onBroken: (err) => {
+      if (closed) return;
+      console.error(
+        `conc worker node ${id}: its ${kind} pool is broken (${err.message}); the node stops taking jobs.`,
+      );
+      void api.close({ timeoutMs: 1_000 });
+    },
   };
   const worker = new Worker(queue, makeProcessor(setup), {
     connection: bullConnection(conn),
@@ -180,7 +187,7 @@ export async function runWorkerNode(options: WorkerNodeOptions): Promise<WorkerN
     sub.disconnect();
     cmd.disconnect();
   };
-  return {
+  const api: WorkerNode = {
     id,
     info,
     close(opts = {}) {
@@ -188,4 +195,5 @@ export async function runWorkerNode(options: WorkerNodeOptions): Promise<WorkerN
       return closed;
     },
   };
+  return api;
 }
