@@ -14,7 +14,8 @@ export interface DashServer {
   server: ReturnType<typeof Bun.serve>;
   base: string;
   pools: { threads: ThreadPoolExecutor };
-  client(): RemoteExecutor<typeof Tasks>;
+  /** A RemoteExecutor shut down by cleanup() (or by the test, with `owned: true`). */
+  client(opts?: { owned?: boolean }): RemoteExecutor<typeof Tasks>;
   /** Stops the HTTP server and the app, keeping the pools (for restart tests). */
   stopServer(): Promise<void>;
 }
@@ -48,7 +49,7 @@ export function startServer(
     if (stopped) return;
     stopped = true;
     await server.stop(true);
-    app.close();
+    await app.close();
   };
   if (!opts.pools) cleanups.push(() => pools.threads.terminateWorkers());
   cleanups.push(stopServer);
@@ -58,9 +59,9 @@ export function startServer(
     base,
     pools,
     stopServer,
-    client() {
+    client(o = {}) {
       const c = new RemoteExecutor<typeof Tasks>({ url: `${base}/trpc`, token: ADMIN, pool: "threads" });
-      cleanups.push(() => c.shutdown({ wait: false }));
+      if (!o.owned) cleanups.push(() => c.shutdown({ wait: false }));
       return c;
     },
   };

@@ -33,7 +33,7 @@ describe("dashboard authentication", () => {
     const routes = dashboardRoutes(s.app as never, id, asset);
     // Page, assets, API, events, login, logout, cancel: all there.
     expect(routes.length).toBeGreaterThanOrEqual(11);
-    const [role, exp, sig] = cookie.split("=")[1]?.split(".") as [string, string, string];
+    const [role, exp, sig] = (cookie.split("=")[1] ?? "").split(".") as [string, string, string];
     const tampered = [
       `conc_dashboard=read.${exp}.${sig}`,
       `conc_dashboard=${role}.${Number(exp) + 1}.${sig}`,

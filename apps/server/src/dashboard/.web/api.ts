@@ -13,7 +13,10 @@ export class ApiError extends Error {
 }
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${BASE}${path}`, { credentials: "same-origin", ...init });
+  const go = () => fetch(`${BASE}${path}`, { credentials: "same-origin", ...init });
+  // After a server restart the browser may first try a dead keep-alive socket, and it never retries a POST
+  // by itself. Every call here is safe to repeat (cancel twice = cancel once), so retry once.
+  const res = await go().catch(go);
   // The session ended (expired cookie, or the server's tokens changed): the page shows the login form.
   if (res.status === 401) {
     location.reload();

@@ -113,9 +113,7 @@ function connect(): void {
   es = new EventSource(`${BASE}/api/events`);
   es.addEventListener("hello", (e) => {
     const h = JSON.parse((e as MessageEvent).data) as Hello;
-    state.role = h.role;
-    document.body.dataset.role = h.role;
-    $("role").textContent = `${h.role} role`;
+    setRole(h.role);
     setConn("live");
     pools(h.pools);
     chart.reset(h.series);
@@ -170,5 +168,18 @@ $("logout").addEventListener("click", async () => {
   location.reload();
 });
 
+function setRole(role: "admin" | "read"): void {
+  state.role = role;
+  document.body.dataset.role = role;
+  $("role").textContent = `${role} role`;
+}
+
+// The table loads at once; the stream then keeps it (and the pools and chart) current.
 setConn("connecting");
+get<{ role: "admin" | "read" }>("/api/me")
+  .then((me) => {
+    setRole(me.role);
+    refresh();
+  })
+  .catch(() => {});
 connect();
