@@ -24,6 +24,9 @@ export interface PoolOptions {
   maxtasksperchild?: number | undefined;
 }
 
+/** Items imap / imapUnordered pull ahead of the consumer. */
+const IMAP_AHEAD_ITEMS = 4096;
+
 type R<F> = F extends AnyFn ? Awaited<ReturnType<F>> : unknown;
 type P<F> = F extends AnyFn ? Parameters<F> : unknown[];
 type First<F> = F extends (a: infer A, ...rest: never[]) => unknown ? A : unknown;
@@ -152,8 +155,9 @@ abstract class BasePool {
     validateInt(chunksize, "chunksize");
     if (!isIterable(iterable)) throw new ArgumentTypeError(`${what} needs an iterable of items.`, "iterable");
     const submit = internalsOf(this.#ex).chunkSubmitter(fn, true);
-    // Enough chunks ahead to keep every worker's window full, few enough for endless inputs.
-    const ahead = Math.max(32, 4 * this.processes);
+    // About 4096 items ahead: enough for tiny tasks to batch (measured, 2 workers, chunksize 1: a 32-item
+    // window gives ~30-50k items/s, 4096 gives ~200-350k/s), yet bounded for endless inputs.
+    const ahead = Math.max(4 * this.processes, Math.ceil(IMAP_AHEAD_ITEMS / chunksize));
     return mapSource<T>(
       submit,
       zipSource([iterable], true),

@@ -3,6 +3,7 @@
  * every `redrawMs`) and erased when closed; otherwise a plain line every `intervalMs`. It draws only
  * when told about progress (no timers), so it never keeps a program alive.
  */
+import { ArgumentTypeError } from "../errors.ts";
 import { formatProgress } from "./format.ts";
 
 /** Where a progress display writes: process.stderr, or a fake in tests. */
@@ -53,7 +54,7 @@ export class ProgressBar {
   constructor(options: ProgressBarOptions = {}) {
     const { total, label, stream = process.stderr, now = () => performance.now() } = options;
     if (total !== undefined && (typeof total !== "number" || !(total >= 0)))
-      throw new TypeError(`total must be a number >= 0, got ${String(total)}.`);
+      throw new ArgumentTypeError(`total must be a number >= 0, got ${String(total)}.`, "total");
     this.#stream = stream;
     this.#now = now;
     this.#tty = stream.isTTY === true;

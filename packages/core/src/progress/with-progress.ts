@@ -1,4 +1,5 @@
 /** tqdm for conc: wrap any (async) iterable to see count, rate and ETA while you consume it. */
+import { ArgumentTypeError } from "../errors.ts";
 import { ProgressBar, type ProgressBarOptions } from "./progress-bar.ts";
 
 export type WithProgressOptions = ProgressBarOptions;
@@ -16,21 +17,22 @@ export function withProgress<T>(
   options: WithProgressOptions = {},
 ): Generator<T> | AsyncGenerator<T> {
   if (iterable === null || (typeof iterable !== "object" && typeof iterable !== "function"))
-    throw new TypeError("withProgress needs an iterable or async iterable.");
+    throw new ArgumentTypeError("withProgress needs an iterable or async iterable.", "iterable");
   let total = options.total;
   if (total === undefined && Array.isArray(iterable)) total = iterable.length;
   const opts = { ...options, total };
   if (Symbol.asyncIterator in iterable) return asyncWithProgress(iterable, opts);
   if (Symbol.iterator in iterable) return syncWithProgress(iterable, opts);
-  throw new TypeError("withProgress needs an iterable or async iterable.");
+  throw new ArgumentTypeError("withProgress needs an iterable or async iterable.", "iterable");
 }
 
 function* syncWithProgress<T>(iterable: Iterable<T>, options: WithProgressOptions): Generator<T> {
   const bar = new ProgressBar(options);
   try {
+    // Counted once the loop body is done with it, like tqdm.
     for (const item of iterable) {
-      bar.tick();
       yield item;
+      bar.tick();
     }
   } finally {
     bar.close();
@@ -44,8 +46,8 @@ async function* asyncWithProgress<T>(
   const bar = new ProgressBar(options);
   try {
     for await (const item of iterable) {
-      bar.tick();
       yield item;
+      bar.tick();
     }
   } finally {
     bar.close();
