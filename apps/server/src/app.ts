@@ -33,8 +33,16 @@ export interface ConcApp extends Hono<{ Variables: { role: Role } }> {
    * (its callers get CancelledError saying why). Resolves once nothing is held.
    */
   drain(options?: { timeoutMs?: number }): Promise<DrainResult>;
-  /** Stop timers (after drain). Does not shut the pools down: they belong to the caller. */
-  close(): void;
+  /**
+   * Resolves once every pool is up (pools built from specs: @conc/distributed imported, executor
+   * created); rejects with ServerConfigError when one cannot be built. Work sent before waits anyway.
+   */
+  ready(): Promise<void>;
+  /**
+   * Stop timers (after drain) and shut down the pools the app built from specs (distributed);
+   * resolves when they are. Executors you passed are yours: they are left running.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -107,10 +115,19 @@ export function createApp(options: CreateAppOptions): ConcApp {
     context: ctx,
     websocket: ws.handlers,
     drain: (o?: { timeoutMs?: number }) => drainApp(ctx, o?.timeoutMs ?? limits.drainTimeoutMs),
-    close() {
+    ready: () => ctx.ready(),
+    async close() {
       ctx.store.close();
       ws.closeAll();
       dashboard.close();
+      await Promise.all(
+        ctx.registry
+          .all()
+          .filter((p) => p.owned)
+          .map((p) =>
+            p.ready.then((ex) => ex.shutdown({ wait: false, cancelFutures: true })).catch(() => {}),
+          ),
+      );
     },
   });
 }

@@ -1,6 +1,9 @@
 /** Options of createApp and their defaults. */
-import type { Executor } from "@conc/core";
+import type { ExecutorLike } from "@conc/core";
 import type { Role } from "./auth/token.ts";
+import type { PoolSpec } from "./store/pool-spec.ts";
+
+export type { DistributedPoolSpec, PoolSpec } from "./store/pool-spec.ts";
 
 export interface Limits {
   /** Largest request body, in bytes (413 beyond). */
@@ -40,8 +43,12 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 export interface CreateAppOptions {
-  /** The pools to expose, by name. Only exports of each pool's task module can be called. */
-  pools: Record<string, Executor>;
+  /**
+   * The pools to expose, by name: executors (yours to shut down), or specs the app builds and shuts
+   * down itself: `{ kind: "distributed", redis, queue, module }` (loads @conc/distributed).
+   * Only exports of each pool's task module can be called.
+   */
+  pools: Record<string, ExecutorLike | PoolSpec>;
   /** Bearer token (one admin token): required on every route but /healthz when set. */
   token?: string | undefined;
   /** Tokens with roles: `read` lists, reads and watches; only `admin` submits and cancels. */

@@ -1,5 +1,4 @@
 /** Everything one app runs on, built once by createApp and shared by its front doors. */
-import type { Executor } from "@conc/core";
 import type { TokenEntry } from "./auth/token.ts";
 import { type CreateAppOptions, DEFAULT_LIMITS, type Limits, LOOPBACK_HOSTS } from "./config.ts";
 import { ServerConfigError } from "./errors.ts";
@@ -24,6 +23,8 @@ export interface AppContext {
   setDraining(): void;
   /** Tasks of a pool running now: held slots that are not waiting in the pool's queue. O(1). */
   running(pool: string): number;
+  /** Resolves once every pool is built (spec pools import and connect); rejects with ServerConfigError. */
+  ready(): Promise<void>;
 }
 
 function validLimits(given: Partial<Limits> | undefined): Limits {
@@ -40,21 +41,11 @@ export function createContext(options: CreateAppOptions, tokens: TokenEntry[]): 
     throw new ServerConfigError("createApp needs { pools: { name: executor, ... } } with at least one pool.");
   }
   const limits = validLimits(options.limits);
-  const registry = new PoolRegistry(options.pools as Record<string, Executor>, limits.maxQueued);
+  const registry = new PoolRegistry(options.pools, limits.maxQueued);
   const counters = new PoolCounters();
   let draining = false;
-  const running = (pool: string) => {
-    const p = registry.pool(pool);
-    return Math.max(0, Math.min(p.admission.used - p.executor.queued, p.executor.workerCount * 1_000_000));
-  };
-  const metrics = new Metrics(() =>
-    registry.all().map((p) => ({
-      pool: p.name,
-      queued: p.executor.queued,
-      running: running(p.name),
-      workers: p.executor.workerCount,
-    })),
-  );
+  const running = (pool: string) => registry.pool(pool).stats.now().running;
+  const metrics = new Metrics(() => registry.snapshots());
   const store = new TaskStore(
     { ttlMs: limits.resultTtlMs, maxRetained: limits.maxRetained },
     {
@@ -91,6 +82,9 @@ export function createContext(options: CreateAppOptions, tokens: TokenEntry[]): 
       draining = true;
     },
     running,
+    async ready() {
+      await Promise.all(registry.all().map((p) => p.ready));
+    },
   };
   ctx.router = createRouter({ limits, registry, store, metrics, counters, maps, draining: ctx.draining });
   return ctx;

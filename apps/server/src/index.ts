@@ -3,7 +3,13 @@
 export { type ConcApp, createApp, type DrainResult } from "./app.ts";
 /** Roles of bearer tokens: `tokens: [{ token, role: "admin" | "read" }]`. */
 export type { Role, TokenEntry } from "./auth/token.ts";
-export { type CreateAppOptions, DEFAULT_LIMITS, type Limits } from "./config.ts";
+export {
+  type CreateAppOptions,
+  DEFAULT_LIMITS,
+  type DistributedPoolSpec,
+  type Limits,
+  type PoolSpec,
+} from "./config.ts";
 /** Errors, and the table from error codes to tRPC codes. */
 export {
   PoolBusyError,

@@ -1,5 +1,5 @@
 /** Starts real servers on free ports and tears everything down after each test. */
-import { type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import { Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
 import { type ConcApp, type CreateAppOptions, createApp } from "@conc/server";
 import { RemoteExecutor, type RemoteExecutorOptions } from "@conc/server/client";
 import type * as Tasks from "../src/example/tasks.ts";
@@ -12,7 +12,8 @@ export interface Harness {
   server: ReturnType<typeof Bun.serve>;
   base: string;
   url: string;
-  pools: Record<string, Executor>;
+  /** The pools given to createApp (executors, or specs the app builds). */
+  pools: CreateAppOptions["pools"];
   client(options?: Partial<RemoteExecutorOptions>): RemoteExecutor<typeof Tasks>;
 }
 
@@ -32,8 +33,10 @@ export function start(options: Partial<CreateAppOptions> = {}): Harness {
   const base = `http://127.0.0.1:${server.port}`;
   cleanups.push(async () => {
     await server.stop(true);
-    app.close();
-    await Promise.all(Object.values(pools).map((p) => p.terminateWorkers()));
+    await app.close();
+    await Promise.all(
+      Object.values(pools).map((p) => (p instanceof Executor ? p.terminateWorkers() : undefined)),
+    );
   });
   return {
     app,

@@ -9,7 +9,9 @@ export class Metrics {
   readonly cancelled: Counter<"pool" | "task">;
   readonly duration: Histogram<"pool" | "task">;
 
-  constructor(sample: () => { pool: string; queued: number; running: number; workers: number }[]) {
+  constructor(
+    sample: () => { pool: string; queued: number; running: number; workers: number; nodes?: number }[],
+  ) {
     const registers = [this.registry];
     const labelNames = ["pool", "task"] as const;
     this.submitted = new Counter({
@@ -61,12 +63,19 @@ export class Metrics {
       labelNames: ["pool"],
       registers,
     });
+    const nodes = new Gauge({
+      name: "conc_nodes",
+      help: "Live worker nodes (distributed pools)",
+      labelNames: ["pool"],
+      registers,
+    });
     // Gauges are read when scraped, not kept up to date on the hot path.
     this.#collect = () => {
       for (const s of sample()) {
         queue.set({ pool: s.pool }, s.queued);
         busy.set({ pool: s.pool }, s.running);
         workers.set({ pool: s.pool }, s.workers);
+        if (s.nodes !== undefined) nodes.set({ pool: s.pool }, s.nodes);
       }
     };
   }

@@ -4,12 +4,13 @@
  * second one (so a client that resends a refused or lost batch duplicates nothing).
  */
 import { randomBytes } from "node:crypto";
+import type { Future } from "@conc/core";
 import { TRPCError } from "@trpc/server";
 import type { Limits } from "../config.ts";
 import { PoolBusyError, toTRPCError } from "../errors.ts";
 import { RETRY_AFTER_MS } from "../limits/admission.ts";
 import type { Metrics } from "../metrics/metrics.ts";
-import type { PoolEntry } from "../store/pool-registry.ts";
+import { executorOf, type PoolEntry } from "../store/pool-registry.ts";
 import type { TaskRecord, TaskStore } from "../store/task-store.ts";
 import type { WireCall } from "../wire.ts";
 
@@ -49,9 +50,9 @@ function existing(deps: AdmitDeps, entry: PoolEntry, call: WireCall): TaskRecord
 
 function start(deps: AdmitDeps, entry: PoolEntry, call: WireCall): TaskRecord {
   const abort = new AbortController();
-  let future: ReturnType<PoolEntry["executor"]["schedule"]>;
+  let future: Future<unknown>;
   try {
-    future = entry.executor.schedule(call.task, {
+    future = executorOf(entry).schedule(call.task, {
       args: call.args,
       timeout: call.timeoutMs ?? deps.limits.taskTimeoutMs,
       signal: abort.signal,

@@ -7,7 +7,7 @@ import { CancelledError, serializeError } from "@conc/core";
 import type { Limits } from "../config.ts";
 import { toTRPCError } from "../errors.ts";
 import type { Metrics } from "../metrics/metrics.ts";
-import type { PoolEntry } from "../store/pool-registry.ts";
+import { executorOf, type PoolEntry } from "../store/pool-registry.ts";
 import { nowMs } from "../store/task-record.ts";
 import type { MapItem } from "../wire.ts";
 import type { PoolCounters } from "./pool-counters.ts";
@@ -77,7 +77,7 @@ export async function* runMap(
     const pulledAt: number[] = [];
     const cols = columns(args, args[0]?.length ?? 0, pulledAt, () => deps.metrics.submitted.inc(labels));
     try {
-      it = entry.executor.map(task, ...cols, {
+      it = executorOf(entry).map(task, ...cols, {
         chunksize: chunk,
         buffersize: Math.max(1, Math.floor(hold / chunk)),
         timeout: deps.limits.taskTimeoutMs,

@@ -35,7 +35,7 @@ export function createRouter(deps: RouterDeps) {
   /** Checks every task name first: a bad one refuses the whole batch before anything runs. */
   async function checkAll(pool: string, calls: { task: string }[]): Promise<PoolEntry> {
     const entry = registry.pool(pool);
-    const names = await entry.tasks;
+    const names = await registry.names(entry);
     for (const c of calls) if (!names.has(c.task)) await registry.task(pool, c.task);
     return entry;
   }
@@ -60,16 +60,16 @@ export function createRouter(deps: RouterDeps) {
   return t.router({
     pools: procedure.query(async () =>
       Promise.all(
-        registry.all().map(async (p) => ({
-          name: p.name,
-          kind: p.kind,
-          tasks: [...(await p.tasks.catch(() => new Set<string>()))].sort(),
-          maxWorkers: p.executor.maxWorkers,
-          workers: p.executor.workerCount,
-          queued: p.executor.queued,
-          held: p.admission.used,
-          capacity: p.admission.capacity,
-        })),
+        registry.all().map(async (p) => {
+          const { pool: _pool, ...now } = await p.stats.fresh();
+          return {
+            name: p.name,
+            tasks: [...(await p.tasks.catch(() => new Set<string>()))].sort(),
+            ...now,
+            held: p.admission.used,
+            capacity: p.admission.capacity,
+          };
+        }),
       ),
     ),
 

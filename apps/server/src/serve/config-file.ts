@@ -2,12 +2,13 @@
 
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import { type ExecutorLike, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
 import { z } from "zod";
 import type { Limits } from "../config.ts";
 import { ServerConfigError } from "../errors.ts";
+import type { PoolSpec } from "../store/pool-spec.ts";
 
-const poolSchema = z
+const localPool = z
   .object({
     kind: z.enum(["threads", "processes"]),
     /** Task module path (relative to the config file) or URL. */
@@ -16,6 +17,26 @@ const poolSchema = z
     maxTasksPerChild: z.number().int().min(1).optional(),
   })
   .strict();
+
+const ms = z.number().int().min(1).optional();
+/** Tasks run on @conc/distributed worker nodes (`bun run worker`) serving `queue` on `redis`. */
+const distributedPool = z
+  .object({
+    kind: z.literal("distributed"),
+    redis: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL"),
+    queue: z.string().min(1),
+    module: z.string().min(1),
+    retries: z.number().int().min(0).optional(),
+    lockMs: ms,
+    stalledCheckMs: ms,
+    resultTtlMs: ms,
+    maxRetained: ms,
+    connectTimeoutMs: ms,
+    prefix: z.string().min(1).optional(),
+  })
+  .strict();
+
+const poolSchema = z.discriminatedUnion("kind", [localPool, distributedPool]);
 
 export const configSchema = z
   .object({
@@ -54,13 +75,20 @@ export async function loadConfig(path: string): Promise<{ config: ServeConfig; b
   return { config: parsed.data, baseDir: dirname(abs) };
 }
 
-/** Creates the executors a config names. */
-export function buildPools(config: ServeConfig, baseDir: string): Record<string, Executor> {
-  const pools: Record<string, Executor> = {};
+/**
+ * Creates the executors a config names; distributed pools stay specs (createApp builds them, so
+ * @conc/distributed is loaded only when one is configured).
+ */
+export function buildPools(config: ServeConfig, baseDir: string): Record<string, ExecutorLike | PoolSpec> {
+  const pools: Record<string, ExecutorLike | PoolSpec> = {};
   for (const [name, p] of Object.entries(config.pools)) {
     const module = /^[a-z]+:/i.test(p.module)
       ? p.module
       : pathToFileURL(isAbsolute(p.module) ? p.module : resolve(baseDir, p.module)).href;
+    if (p.kind === "distributed") {
+      pools[name] = { ...p, module };
+      continue;
+    }
     const options = { module, maxWorkers: p.maxWorkers, maxTasksPerChild: p.maxTasksPerChild };
     pools[name] = p.kind === "threads" ? new ThreadPoolExecutor(options) : new ProcessPoolExecutor(options);
   }

@@ -1,5 +1,5 @@
 /** Starts the server the way `bun run serve` does; returns a handle that drains and stops it. */
-import type { Executor } from "@conc/core";
+import type { ExecutorLike } from "@conc/core";
 import { type ConcApp, createApp, type DrainResult } from "../app.ts";
 import { type Limits, LOOPBACK_HOSTS } from "../config.ts";
 import { ServerConfigError } from "../errors.ts";
@@ -16,7 +16,8 @@ export interface RunningServer {
   url: string;
   port: number;
   app: ConcApp;
-  pools: Record<string, Executor>;
+  /** Every pool's executor (distributed ones built by the app). */
+  pools: Record<string, ExecutorLike>;
   /**
    * Stop admitting (503), let work finish until limits.drainTimeoutMs, cancel what is left (its
    * callers hear why), answer waiting clients, shut the pools down.
@@ -39,19 +40,31 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       `Refusing to bind ${hostname} without a token: set CONC_TOKEN (or token in the config) or bind 127.0.0.1.`,
     );
   }
-  const pools = buildPools(config, baseDir);
+  const built = buildPools(config, baseDir);
   const allowedHosts = [
     ...LOOPBACK_HOSTS,
     ...(config.allowedHosts ?? []),
     ...(isLoopback(hostname) || hostname === "0.0.0.0" ? [] : [hostname]),
   ];
   const app = createApp({
-    pools,
+    pools: built,
     token,
     tokens: config.tokens,
     limits: config.limits as Partial<Limits> | undefined,
     allowedHosts,
   });
+  try {
+    await app.ready();
+  } catch (err) {
+    await app.close();
+    await Promise.all(
+      Object.values(built).map((p) => ("submit" in p ? p.shutdown({ wait: false }) : undefined)),
+    );
+    throw err;
+  }
+  const pools = Object.fromEntries(
+    app.context.registry.all().map((p) => [p.name, p.executor as ExecutorLike]),
+  ) as Record<string, ExecutorLike>;
   // SSE pings every 3 s keep streams inside Bun's idle timeout.
   const server = Bun.serve({
     port: options.port ?? 8787,
@@ -73,10 +86,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         // Let the last results (and cancellations) reach clients still streaming them.
         await Bun.sleep(100);
         await server.stop(true);
-        app.close();
+        // Shuts down the pools the app built (distributed).
+        await app.close();
         // Work cancelled at the deadline may still hold a worker: stop the workers, do not wait for them.
         await Promise.all(
-          Object.values(pools).map((p) => (drained.cancelled > 0 ? p.terminateWorkers() : p.shutdown())),
+          Object.values(built).map((p) => {
+            if (!("submit" in p)) return undefined;
+            const local = p as ExecutorLike & { terminateWorkers?: () => Promise<void> };
+            return drained.cancelled > 0 && local.terminateWorkers ? local.terminateWorkers() : p.shutdown();
+          }),
         );
         return drained;
       })();

@@ -8,15 +8,10 @@ export function dashboardSource(ctx: AppContext): DashboardSource {
   const { registry, store, counters } = ctx;
   return {
     pools: () =>
-      registry.all().map((p) => ({
-        name: p.name,
-        kind: p.kind,
-        workers: p.executor.workerCount,
-        maxWorkers: p.executor.maxWorkers,
-        queued: p.executor.queued,
-        running: ctx.running(p.name),
-        ...counters.of(p.name),
-      })),
+      registry.all().map((p) => {
+        const { pool: _pool, active: _active, ...now } = p.stats.now();
+        return { name: p.name, ...now, ...counters.of(p.name) };
+      }),
     // TaskRecord has the TaskRecordView fields (state is a getter): no copy per record.
     records: () => store.records(),
     get(id): TaskDetailView | undefined {
