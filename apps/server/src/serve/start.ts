@@ -12,12 +12,14 @@ export interface StartOptions {
   token?: string | undefined;
 }
 
+export type ServedPool = ExecutorLike & { terminateWorkers?: () => Promise<void> };
+
 export interface RunningServer {
   url: string;
   port: number;
   app: ConcApp;
-  /** Every pool's executor (distributed ones built by the app). */
-  pools: Record<string, ExecutorLike>;
+  /** Every pool's executor (distributed ones built by the app); local pools can also terminateWorkers(). */
+  pools: Record<string, ServedPool>;
   /**
    * Stop admitting (503), let work finish until limits.drainTimeoutMs, cancel what is left (its
    * callers hear why), answer waiting clients, shut the pools down.
@@ -63,8 +65,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw err;
   }
   const pools = Object.fromEntries(
-    app.context.registry.all().map((p) => [p.name, p.executor as ExecutorLike]),
-  ) as Record<string, ExecutorLike>;
+    app.context.registry.all().map((p) => [p.name, p.executor as ServedPool]),
+  ) as Record<string, ServedPool>;
   // SSE pings every 3 s keep streams inside Bun's idle timeout.
   const server = Bun.serve({
     port: options.port ?? 8787,
@@ -92,7 +94,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         await Promise.all(
           Object.values(built).map((p) => {
             if (!("submit" in p)) return undefined;
-            const local = p as ExecutorLike & { terminateWorkers?: () => Promise<void> };
+            const local = p as ServedPool;
             return drained.cancelled > 0 && local.terminateWorkers ? local.terminateWorkers() : p.shutdown();
           }),
         );
