@@ -1,11 +1,13 @@
 /**
  * Executor submit throughput: conc threads/processes next to raw Bun transports and the JS pools
- * (tinypool, piscina, poolifier, workerpool: peers/js-pools.ts), one task per call, same worker count.
+ * (tinypool, piscina, poolifier, workerpool: peers/js-pools.ts), one task per call, same worker count;
+ * and the bulk maps of threads and executors next to CPython's.
  */
-import { ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import { ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor } from "@conc/core";
 import { type Row, throughput } from "./measure.ts";
+import { number, peer } from "./peers/external.ts";
 import { measureJsPools } from "./peers/js-pools.ts";
-import { addArgs } from "./peers/tiny-task.ts";
+import { addArgs, square } from "./peers/tiny-task.ts";
 
 const taskModule = new URL("./peers/tiny-task.ts", import.meta.url);
 const WORKERS = 2;
@@ -110,5 +112,49 @@ export async function benchExecutors(quick: boolean): Promise<Row[]> {
     conc: concProcs,
     peers: { "raw Bun.spawn IPC echo": rawIpc },
   });
+  rows.push(...(await benchBulkMaps(quick)));
   return rows;
+}
+
+/**
+ * Bulk maps next to their CPython twins (Pool.map itself is in pool.ts): ThreadPool.map, and
+ * ProcessPoolExecutor.map with CPython-sized chunks (ceil(n / (4 × workers)), both sides).
+ */
+async function benchBulkMaps(quick: boolean): Promise<Row[]> {
+  const n = quick ? 200_000 : 1_000_000;
+  const items = Array.from({ length: n }, (_, i) => i);
+  const chunksize = Math.ceil(n / (4 * WORKERS));
+  const python = (kind: string) =>
+    number(["python3", peer("py_pool_map.py"), String(n), quick ? "2" : "3", String(WORKERS), kind]);
+  const tp = new ThreadPool({ processes: WORKERS, module: taskModule });
+  await tp.map(square, items.slice(0, 1000));
+  const threadMap = await throughput("ThreadPool.map", n, () => tp.map(square, items), quick);
+  await tp.terminate();
+  const ex = new ProcessPoolExecutor({ module: taskModule, maxWorkers: WORKERS });
+  const collect = async () => {
+    const out = new Array<number>(n);
+    let i = 0;
+    for await (const v of ex.map(square, items, { chunksize })) out[i++] = v;
+    return out;
+  };
+  await ex.run(square, 1);
+  const executorMap = await throughput("ProcessPoolExecutor.map", n, collect, quick);
+  await ex.shutdown();
+  const count = n.toLocaleString("en-US");
+  return [
+    {
+      group: "pool",
+      workload: `ThreadPool.map over ${count} tiny items (${WORKERS} threads)`,
+      unit: "items/s",
+      conc: threadMap,
+      peers: { "CPython multiprocessing.pool.ThreadPool.map": python("threadpool") },
+    },
+    {
+      group: "pool",
+      workload: `ProcessPoolExecutor.map(chunksize ${chunksize.toLocaleString("en-US")}) over ${count} items (${WORKERS} processes)`,
+      unit: "items/s",
+      conc: executorMap,
+      peers: { "CPython ProcessPoolExecutor.map(chunksize)": python("ppe") },
+    },
+  ];
 }
