@@ -254,6 +254,19 @@ describe("mapWith on hand-settled futures", () => {
     await expect(it.next()).rejects.toBeInstanceOf(ExecutorShutdownError);
   });
 
+  test("next() calls made without awaiting each other get consecutive results, as with a generator", async () => {
+    const m = manual();
+    const it = mapWith<number>(m.submit, [[1, 2, 3]]);
+    const calls = [it.next(), it.next(), it.next(), it.next()];
+    settleAll(m.all(), m.items(), (a) => (a[0] as number) * 2);
+    expect(await Promise.all(calls)).toEqual([
+      { done: false, value: 2 },
+      { done: false, value: 4 },
+      { done: false, value: 6 },
+      { done: true, value: undefined },
+    ]);
+  });
+
   test("bareSingle gives a single iterable's bare values to submit", () => {
     const seen: unknown[][] = [];
     mapWith(

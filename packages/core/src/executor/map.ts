@@ -117,6 +117,7 @@ export function mapSource<R>(
       return;
     }
     const futs = Array.isArray(r) ? r : [r];
+    if (futs.length === 0) return;
     const chunk: Chunk = { left: futs.length };
     chunksAhead++;
     for (const fut of futs) {
@@ -269,24 +270,35 @@ export function mapSource<R>(
   fill();
   atCall = false;
 
-  const iterator: AsyncIterableIterator<R> = {
-    async next(): Promise<IteratorResult<R>> {
-      while (true) {
-        if (bufIndex < buffer.length) return { done: false, value: buffer[bufIndex++] as R };
-        if (pendingError) {
-          const { error } = pendingError;
-          pendingError = undefined;
-          close();
-          throw error;
-        }
-        if (finished) return { done: true, value: undefined };
-        if (!deadline.never && deadline.expired() && !settledAhead()) throw timedOut();
-        const more = unordered ? await nextUnordered() : await nextOrdered();
-        if (!more) {
-          close();
-          return { done: true, value: undefined };
-        }
+  const step = async (): Promise<IteratorResult<R>> => {
+    while (true) {
+      if (bufIndex < buffer.length) return { done: false, value: buffer[bufIndex++] as R };
+      if (pendingError) {
+        const { error } = pendingError;
+        pendingError = undefined;
+        close();
+        throw error;
       }
+      if (finished) return { done: true, value: undefined };
+      if (!deadline.never && deadline.expired() && !settledAhead()) throw timedOut();
+      const more = unordered ? await nextUnordered() : await nextOrdered();
+      if (!more) {
+        close();
+        return { done: true, value: undefined };
+      }
+    }
+  };
+  /** A next() called while another is pending runs after it (as with a generator). */
+  let running: Promise<unknown> | undefined;
+  const iterator: AsyncIterableIterator<R> = {
+    next(): Promise<IteratorResult<R>> {
+      const p = running ? running.then(step, step) : step();
+      running = p;
+      const clear = () => {
+        if (running === p) running = undefined;
+      };
+      p.then(clear, clear);
+      return p;
     },
     async return(): Promise<IteratorResult<R>> {
       close();
