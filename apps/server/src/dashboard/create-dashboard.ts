@@ -44,6 +44,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const live = new Live(source, options.tickMs ?? 500);
   const closers = new Set<() => void>();
   const login = loginPage(base);
+  // Bundle now, so the first page view does not wait for it (a failure shows on that view, as a 500).
+  buildAssets().catch(() => {});
   // Routes carry the full path, so the sub-app serves the same whether mounted (at "/") or used alone.
   const app = new Hono<DashEnv>().basePath(base);
 

@@ -27,11 +27,12 @@ export async function cleanup(): Promise<void> {
 }
 
 export function startServer(
-  opts: { port?: number; pools?: { threads: ThreadPoolExecutor } } = {},
+  opts: { port?: number; pools?: { threads: ThreadPoolExecutor }; corsOrigins?: string[] } = {},
 ): DashServer {
   const pools = opts.pools ?? { threads: new ThreadPoolExecutor({ module, maxWorkers: 2 }) };
   const app = createApp({
     pools,
+    corsOrigins: opts.corsOrigins,
     tokens: [
       { token: ADMIN, role: "admin" },
       { token: READ, role: "read" },

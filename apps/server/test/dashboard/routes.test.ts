@@ -126,6 +126,31 @@ describe("dashboard authentication", () => {
   });
 });
 
+describe("dashboard CORS (as for the API)", () => {
+  test("no CORS headers for an unlisted origin; a listed origin still cannot mutate with the session (Origin check)", async () => {
+    const s = startServer({ corsOrigins: ["http://allowed.example"] });
+    const cookie = await login(s.base, ADMIN);
+    const preflight = (origin: string) =>
+      fetch(`${s.base}/dashboard/api/logout`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "x-conc-dashboard" },
+      });
+    const evil = await preflight("http://evil.example");
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    const allowed = await preflight("http://allowed.example");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://allowed.example");
+    // Cookies never go cross-origin with credentials allowed.
+    expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
+    const id = await submitSleep(s);
+    const res = await fetch(`${s.base}/dashboard/api/tasks/${id}/cancel`, {
+      method: "POST",
+      headers: { cookie, ...HEADER, origin: "http://allowed.example" },
+    });
+    expect(res.status).toBe(403);
+    expect(["PENDING", "RUNNING"]).toContain(await statusOf(s.base, cookie, id));
+  });
+});
+
 describe("dashboard API", () => {
   test("read role: sees tasks, but cancel is refused (403) and the task keeps running", async () => {
     const s = startServer();

@@ -24,7 +24,9 @@ function errorBlock(e: ErrorData, depth: number): HTMLElement {
 export function renderDetail(root: HTMLElement, d: Detail, onClose: () => void): void {
   const close = el("button", { type: "button", id: "detail-close" }, "close");
   close.addEventListener("click", onClose);
-  const queued = (d.startedAt ?? d.finishedAt ?? Date.now()) - d.submittedAt;
+  // Without a start time (the source did not see it start) only the whole span is known.
+  const started = d.startedAt !== null;
+  const waited = started ? duration(Math.max(0, (d.startedAt as number) - d.submittedAt)) : "—";
   const timings = el(
     "dl",
     { class: "timings" },
@@ -35,8 +37,8 @@ export function renderDetail(root: HTMLElement, d: Detail, onClose: () => void):
     el("dt", {}, "finished"),
     el("dd", {}, time(d.finishedAt)),
     el("dt", {}, "waited"),
-    el("dd", {}, d.startedAt === null && d.finishedAt === null ? "—" : duration(Math.max(0, queued))),
-    el("dt", {}, "ran"),
+    el("dd", {}, waited),
+    el("dt", {}, started ? "ran" : "took (from submit)"),
     el("dd", {}, duration(d.durationMs)),
   );
   const outcome =
