@@ -145,6 +145,41 @@ describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connectio
     }
   }, 30_000);
 
+  test("events trimmed from the stream before the client read them are recovered by reconciling", async () => {
+    const node = await runWorkerNode({
+      redis: redis.url,
+      queue: "gap",
+      module,
+      pool: "threads",
+      maxWorkers: 2,
+      concurrency: 16,
+    });
+    const ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "gap", module });
+    try {
+      expect(await ex.run("add", 0, 0)).toBe(0);
+      // A tiny, tightly trimmed stream: entries the client has not read yet get dropped.
+      await redis.command("CONFIG", "SET", "stream-node-max-entries", "4");
+      await redis.command("HSET", "bull:gap:meta", "opts.maxLenEvents", "8");
+      const futs = Array.from({ length: 300 }, (_, i) => ex.submit("add", i, 1));
+      let id: string | undefined;
+      await until(async () => {
+        const list = String(await redis.command("CLIENT", "LIST"));
+        id = list
+          .split("\n")
+          .filter((line) => / cmd=xread/.test(line))
+          .map((line) => /(?:^| )id=(\d+) /.exec(line)?.[1])[0];
+        return id !== undefined;
+      }, "the event connection");
+      await redis.command("CLIENT", "KILL", "ID", id as string);
+      const results = await Promise.all(futs.map((f) => f.result(20_000)));
+      expect(results).toEqual(futs.map((_, i) => i + 1));
+    } finally {
+      await redis.command("CONFIG", "SET", "stream-node-max-entries", "100");
+      await ex.shutdown();
+      await node.close();
+    }
+  }, 30_000);
+
   test("an unreachable Redis fails the work with RedisConnectionError within the connection timeout", async () => {
     await using ex = new DistributedExecutor<typeof tasks>({
       redis: "redis://127.0.0.1:1",
@@ -182,6 +217,34 @@ describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connectio
       await ex.shutdown({ wait: false });
       await own.stop();
     }
+  }, 20_000);
+
+  test("SIGTERM drains a node: its running task finishes, then the node exits", async () => {
+    const file = join(dir, "drain");
+    const node = await spawnNode(redis.url, "drain");
+    procs.push(node);
+    await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "drain", module });
+    const fut = ex.submit("mark", file, "d", 600);
+    await until(() => lines(file).includes("d"), "the task to start");
+    node.proc.kill("SIGTERM");
+    expect(await fut.result(10_000)).toBe("d");
+    expect(await node.proc.exited).toBe(0);
+    expect(lines(file)).toEqual(["d", "d:end"]);
+    expect(await ex.nodes()).toEqual([]);
+  }, 20_000);
+
+  test("close() of a node whose Redis is gone returns within its deadline", async () => {
+    const own = await startRedis();
+    const node = await runWorkerNode({
+      redis: own.url,
+      queue: "down",
+      module,
+      pool: "threads",
+      maxWorkers: 1,
+    });
+    await own.stop();
+    const closed = node.close({ timeoutMs: 300 }).then(() => "closed");
+    expect(await Promise.race([closed, Bun.sleep(5_000).then(() => "hung")])).toBe("closed");
   }, 20_000);
 
   test("a node whose task module cannot load refuses to start with TaskModuleError", async () => {
