@@ -37,7 +37,7 @@ async function rawClient(url: string, queue: string) {
         jobs.map((data, i) => ({
           name: data.op,
           data,
-          opts: { jobId: ids[i], removeOnComplete: KEEP, removeOnFail: KEEP },
+          opts: { jobId: ids[i] as string, removeOnComplete: KEEP, removeOnFail: KEEP },
         })),
       );
       return Promise.all(results);

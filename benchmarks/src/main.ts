@@ -4,6 +4,7 @@ import { arch, cpus, platform } from "node:os";
 import { resolve } from "node:path";
 import { withProgress } from "@conc/core";
 import { chartSvg } from "./chart.ts";
+import { benchDistributed } from "./distributed.ts";
 import { benchExecutors } from "./executors.ts";
 import { advantage, fmt, type Row } from "./measure.ts";
 import { benchPool } from "./pool.ts";
@@ -15,7 +16,7 @@ const outArg = process.argv.indexOf("--out");
 const outDir = outArg > 0 ? process.argv[outArg + 1] : undefined;
 const started = performance.now();
 const rows: Row[] = [];
-const groups = [benchExecutors, benchPool, benchSubprocess, benchRemote];
+const groups = [benchExecutors, benchPool, benchSubprocess, benchRemote, benchDistributed];
 for (const bench of withProgress(groups, { label: "bench groups" })) rows.push(...(await bench(quick)));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${platform()} ${arch()}, Bun ${Bun.version}`;
