@@ -94,9 +94,10 @@ describe("dashboard in Chromium", () => {
       await seen(page, '#tasks[data-total="1"]');
       await page.selectOption("#f-status", "");
 
-      // Cancel a running task from the page: it ends CANCELLED.
-      const sleeping = remote.submit("sleep", 60_000);
+      // Cancel a running task (one that reported progress) from the page: it ends CANCELLED.
+      const sleeping = remote.submit("halfway", 10, 60_000);
       const runningId = await rowOf(page, "RUNNING");
+      await seen(page, `#tasks tr[data-id="${runningId}"] [data-col="progress"]:has-text("5/10")`);
       await page.click(`#tasks tr[data-id="${runningId}"] button.cancel`);
       await seen(page, '#message[data-kind="ok"]:has-text("Stopping task")');
       await page.locator(`#tasks tr[data-id="${runningId}"][data-status="CANCELLED"]`).waitFor();

@@ -2,9 +2,9 @@
 import { ThreadPoolExecutor } from "@conc/core";
 import { type ConcApp, createApp } from "@conc/server";
 import { RemoteExecutor } from "@conc/server/client";
-import type * as Tasks from "../../src/example/tasks.ts";
+import type * as Tasks from "../../src/dashboard/tools/demo-tasks.ts";
 
-export const module = new URL("../../src/example/tasks.ts", import.meta.url);
+export const module = new URL("../../src/dashboard/tools/demo-tasks.ts", import.meta.url);
 export const ADMIN = "admin-token-0123456789";
 export const READ = "read-token-0123456789";
 export const HEADER = { "x-conc-dashboard": "1" };

@@ -133,7 +133,11 @@ describe("dashboard CORS (as for the API)", () => {
     const preflight = (origin: string) =>
       fetch(`${s.base}/dashboard/api/logout`, {
         method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "x-conc-dashboard" },
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "x-conc-dashboard",
+        },
       });
     const evil = await preflight("http://evil.example");
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();

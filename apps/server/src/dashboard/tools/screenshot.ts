@@ -1,6 +1,6 @@
 /**
  * Refreshes docs/dashboard.png: starts the server as `bun run serve` does (thread and process pools over
- * the example tasks), runs a mixed workload through RemoteExecutor for a while, opens the dashboard in
+ * the example tasks and one that reports progress), runs a mixed workload through RemoteExecutor for a while, opens the dashboard in
  * Chromium, logs in, opens a failed task's detail and takes a full-page screenshot.
  *   bun apps/server/src/dashboard/tools/screenshot.ts [--seconds 40] [--out docs/dashboard.png]
  */
@@ -8,16 +8,20 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { RemoteExecutor } from "../../client/index.ts";
-import type * as Tasks from "../../example/tasks.ts";
 import { startServer } from "../../serve/start.ts";
 import { launchChromium } from "./browser.ts";
+import type * as Tasks from "./demo-tasks.ts";
 
 const { values } = parseArgs({ options: { seconds: { type: "string" }, out: { type: "string" } } });
 const seconds = Number(values.seconds ?? 40);
 const out = resolve(values.out ?? new URL("../../../../../docs/dashboard.png", import.meta.url).pathname);
 const token = "screenshot-token-0123456789";
 
-const server = await startServer({ port: 0, token });
+const server = await startServer({
+  port: 0,
+  token,
+  configPath: new URL("./screenshot.config.ts", import.meta.url).pathname,
+});
 const clients = ["threads", "cpu"].map(
   (pool) => new RemoteExecutor<typeof Tasks>({ url: `${server.url}/trpc`, token, pool }),
 );
@@ -47,7 +51,7 @@ try {
     }
   });
   await Promise.all(loops);
-  for (const c of clients) for (let i = 0; i < 3; i++) c.submit("sleep", 120_000, "late");
+  for (const c of clients) for (let i = 1; i <= 3; i++) c.submit("halfway", 4 * i, 120_000);
   await page.waitForSelector('#tasks tr[data-status="RUNNING"]');
   await page.click('#tasks tr[data-status="FAILED"] a.task-link').catch(async () => {
     await page.selectOption("#f-status", "FAILED");
