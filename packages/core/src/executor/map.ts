@@ -9,6 +9,7 @@ import type { Future } from "../future/future.ts";
 import { Deadline, EXPIRED, raceDeadline } from "../util/deadline.ts";
 import { ChunkFailure } from "./chunk.ts";
 import { type ItemSource, type MapOptions, splitMapArgs, zipSource } from "./map-args.ts";
+import { type Chunk, orderedQueue, type Slot, unorderedQueue } from "./map-queue.ts";
 
 export type { MapOptions } from "./map-args.ts";
 
@@ -47,19 +48,6 @@ export function mapWith<R = unknown>(
   return mapSource<R>(submit, zipSource(iterables, how.bareSingle ?? false), options, how);
 }
 
-interface Chunk {
-  /** Slots of this chunk not yet consumed. */
-  left: number;
-}
-interface Slot {
-  fut: Future<unknown> | null;
-  /** The future resolves to an array of results (a chunk), not one result. */
-  many: boolean;
-  chunk: Chunk;
-  /** An input or submission error at this position (fut is null). */
-  error?: unknown;
-}
-
 /** The driver behind mapWith, for callers that build their own ItemSource (Pool.imap). */
 export function mapSource<R>(
   submit: MapSubmit,
@@ -71,35 +59,27 @@ export function mapSource<R>(
   const { timeout, chunksize = 1 } = options;
   const buffersize = options.buffersize ?? how.defaultBuffersize ?? Number.POSITIVE_INFINITY;
   const deadline = Deadline.after(timeout);
-  const unordered = how.unordered ?? false;
-  let slots: Slot[] = [];
-  let head = 0;
-  /** Unordered mode: done slots not yet yielded, and futures not yet done. */
-  const ready: Slot[] = [];
-  const live = new Set<Future<unknown>>();
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const queue = how.unordered ? unorderedQueue(notify) : orderedQueue(notify);
   let chunksAhead = 0;
   let pulling = false;
   let failed = false;
   let finished = false;
-  let wake: (() => void) | undefined;
   let buffer: unknown[] = [];
   let bufIndex = 0;
   let pendingError: { error: unknown } | undefined;
   /** While the call itself submits, a submission error (shutdown, bad task) throws at the call. */
   let atCall = true;
 
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-
   const pushError = (error: unknown) => {
     failed = true;
     source.close();
-    const slot: Slot = { fut: null, many: false, chunk: { left: 1 }, error };
-    if (unordered) ready.push(slot);
-    else slots.push(slot);
+    queue.add({ fut: null, many: false, chunk: { left: 1 }, error });
     notify();
   };
 
@@ -120,18 +100,7 @@ export function mapSource<R>(
     if (futs.length === 0) return;
     const chunk: Chunk = { left: futs.length };
     chunksAhead++;
-    for (const fut of futs) {
-      const slot: Slot = { fut, many: !Array.isArray(r), chunk };
-      if (!unordered) slots.push(slot);
-      else {
-        live.add(fut);
-        fut.addDoneCallback(() => {
-          if (!live.delete(fut)) return;
-          ready.push(slot);
-          notify();
-        });
-      }
-    }
+    for (const fut of futs) queue.add({ fut, many: !Array.isArray(r), chunk });
     notify();
   };
 
@@ -150,7 +119,7 @@ export function mapSource<R>(
           (got) => {
             pulling = false;
             accept(got);
-            if (source.done) notify();
+            notify();
             fill();
           },
           (err) => {
@@ -165,21 +134,10 @@ export function mapSource<R>(
     if (source.done) notify();
   };
 
-  const consumed = (slot: Slot) => {
-    if (--slot.chunk.left === 0) {
-      chunksAhead--;
-      fill();
-    }
-  };
-
   const close = () => {
     if (finished) return;
     finished = true;
-    for (let i = head; i < slots.length; i++) slots[i]?.fut?.cancel();
-    for (const f of live) f.cancel();
-    live.clear();
-    slots = [];
-    head = 0;
+    queue.cancelAll();
     source.close();
     notify();
   };
@@ -189,86 +147,32 @@ export function mapSource<R>(
     return new TimeoutError(`${what} did not finish within ${timeout} ms.`, { timeoutMs: timeout as number });
   };
 
-  /** Puts a settled slot's outcome into the buffer (or pendingError). */
-  const take = (slot: Slot, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => {
+  /** Moves a consumable slot's results into the buffer (and its error into pendingError). */
+  const consume = (slot: Slot) => {
     bufIndex = 0;
-    if (outcome.ok) {
-      const v = outcome.value;
-      buffer = slot.many ? (v as unknown[]) : [v];
-    } else if (outcome.error instanceof ChunkFailure) {
-      buffer = outcome.error.results;
-      pendingError = { error: outcome.error.error };
-    } else {
-      buffer = [];
-      pendingError = { error: outcome.error };
+    buffer = [];
+    const o = slot.fut ? slot.fut.peek() : undefined;
+    if (o?.ok) buffer = slot.many ? (o.value as unknown[]) : [o.value];
+    else {
+      const error = o ? o.error : slot.error;
+      if (error instanceof ChunkFailure) {
+        buffer = error.results;
+        pendingError = { error: error.error };
+      } else pendingError = { error };
+    }
+    if (--slot.chunk.left === 0) {
+      chunksAhead--;
+      fill();
     }
   };
 
-  /** Waits for `notify` (a new slot, a done future, the input's end) within the deadline. */
+  /** Waits for `notify` (a future done, a new slot, the input's end) within the deadline. */
   const idle = async () => {
     const woken = new Promise<void>((resolve) => {
       wake = resolve;
     });
     if ((await raceDeadline(woken, deadline)) === EXPIRED) throw timedOut();
   };
-
-  const nextOrdered = async (): Promise<boolean> => {
-    const slot = slots[head];
-    if (!slot) {
-      if (source.done && !pulling) return false;
-      await idle();
-      return true;
-    }
-    if (slot.error !== undefined || !slot.fut) {
-      head++;
-      take(slot, { ok: false, error: slot.error });
-      return true;
-    }
-    const fut = slot.fut;
-    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
-    try {
-      const left = deadline.never ? undefined : deadline.remaining();
-      outcome = { ok: true, value: await fut.result(left) };
-    } catch (error) {
-      if (error instanceof TimeoutError && !fut.done()) throw timedOut();
-      outcome = { ok: false, error };
-    }
-    if (finished) return true;
-    slots[head++] = undefined as unknown as Slot;
-    if (head > 1024 && head * 2 > slots.length) {
-      slots = slots.slice(head);
-      head = 0;
-    }
-    take(slot, outcome);
-    consumed(slot);
-    return true;
-  };
-
-  const nextUnordered = async (): Promise<boolean> => {
-    const slot = ready.shift();
-    if (!slot) {
-      if (live.size === 0 && source.done && !pulling) return false;
-      await idle();
-      return true;
-    }
-    if (slot.error !== undefined || !slot.fut) {
-      // An input error surfaces after every item submitted before it has been yielded.
-      if (live.size > 0 || ready.length > 0) {
-        ready.push(slot);
-        if (ready.length === 1) await idle();
-        return true;
-      }
-      take(slot, { ok: false, error: slot.error });
-      return true;
-    }
-    const o = slot.fut.peek();
-    take(slot, o?.ok ? o : { ok: false, error: o?.error });
-    consumed(slot);
-    return true;
-  };
-
-  fill();
-  atCall = false;
 
   const step = async (): Promise<IteratorResult<R>> => {
     while (true) {
@@ -280,14 +184,24 @@ export function mapSource<R>(
         throw error;
       }
       if (finished) return { done: true, value: undefined };
-      if (!deadline.never && deadline.expired() && !settledAhead()) throw timedOut();
-      const more = unordered ? await nextUnordered() : await nextOrdered();
-      if (!more) {
+      const slot = queue.take();
+      if (slot) {
+        consume(slot);
+        continue;
+      }
+      if (queue.size === 0 && source.done && !pulling) {
         close();
         return { done: true, value: undefined };
       }
+      // What is already done was reported above: an expired deadline (also <= 0) fails now.
+      if (deadline.expired()) throw timedOut();
+      await idle();
     }
   };
+
+  fill();
+  atCall = false;
+
   /** A next() called while another is pending runs after it (as with a generator). */
   let running: Promise<unknown> | undefined;
   const iterator: AsyncIterableIterator<R> = {
@@ -310,13 +224,5 @@ export function mapSource<R>(
       return iterator;
     },
   };
-
-  /** With an expired deadline, what is already done is still reported (one check, like Python). */
-  function settledAhead(): boolean {
-    if (unordered) return ready.length > 0;
-    const slot = slots[head];
-    return slot !== undefined && (slot.fut === null || slot.fut.done());
-  }
-
   return iterator;
 }
