@@ -36,8 +36,26 @@ export interface Admitted {
   retryAfterMs?: number | undefined;
 }
 
-/** Events of submitStream: the admission once, then the finished tasks' views as they end. */
-export type StreamEvent = ({ type: "admitted" } & Admitted) | { type: "done"; views: DoneView[] };
+/**
+ * Progress of unfinished tasks, `[id, value]`, coalesced (latest wins; a task's last value also
+ * rides in its DoneView, so it is never lost to coalescing).
+ */
+export interface ProgressEvent {
+  type: "progress";
+  updates: [id: string, value: unknown][];
+}
+
+/**
+ * Events of submitStream: the admission once, then progress of the running tasks and the
+ * finished tasks' views as they end.
+ */
+export type StreamEvent =
+  | ({ type: "admitted" } & Admitted)
+  | { type: "done"; views: DoneView[] }
+  | ProgressEvent;
+
+/** Data of a `watch` event: a finished task's view, or progress of tasks still running. */
+export type WatchEvent = DoneView | ProgressEvent;
 
 /** One call of submitMany / submitStream. `id` (optional, 16 URL-safe chars) makes a resend idempotent. */
 export interface WireCall {

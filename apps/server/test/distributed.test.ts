@@ -88,6 +88,20 @@ describe.skipIf(REDIS_SKIP)("a distributed pool", () => {
     for (const f of held) await expect(f.result()).rejects.toBeInstanceOf(CancelledError);
   });
 
+  test("progress from a worker node reaches the remote client while the task runs", async () => {
+    const c = h.client({ pool: "dist" });
+    const fut = c.submit("reportThenSleep", { at: "node" }, 1e9);
+    const first = await new Promise((resolve) => {
+      const off = fut.onProgress((v) => {
+        off();
+        resolve(v);
+      });
+    });
+    expect(first).toEqual({ at: "node" });
+    fut.cancel();
+    await expect(fut.result()).rejects.toBeInstanceOf(CancelledError);
+  });
+
   test('conc.config.ts: `{ kind: "distributed", redis, queue, module }` (module relative to the config)', async () => {
     const dir = mkdtempSync(join(tmpdir(), "conc-dist-"));
     try {

@@ -106,6 +106,8 @@ export class Submitter {
           this.#inFlight--;
           this.#lostSince = undefined;
           this.#admitted(batch, event, byId);
+        } else if (event.type === "progress") {
+          for (const [id, value] of event.updates) byId.get(id)?.fut.setProgress(value);
         } else {
           for (const view of event.views) {
             const p = byId.get(view.id);

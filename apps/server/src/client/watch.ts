@@ -5,7 +5,7 @@
  */
 import type { TRPCClient } from "@trpc/client";
 import type { AppRouter } from "../router/router.ts";
-import { type DoneView, WATCH_MAX_IDS } from "../wire.ts";
+import { type DoneView, WATCH_MAX_IDS, type WatchEvent } from "../wire.ts";
 import { clientError, RemoteConnectionError } from "./errors.ts";
 import type { Pending } from "./submitter.ts";
 
@@ -39,7 +39,12 @@ function watchSome(
     {
       onData: (event: { id: string; data: unknown }) => {
         last = event.id;
-        const view = event.data as DoneView;
+        const data = event.data as WatchEvent;
+        if ("updates" in data) {
+          for (const [id, value] of data.updates) byId.get(id)?.fut.setProgress(value);
+          return;
+        }
+        const view = data;
         const p = byId.get(view.id);
         byId.delete(view.id);
         if (p) o.settle(p, view);

@@ -1,4 +1,6 @@
 /** The example task module `bun run serve` exposes. Only these exports can be called remotely. */
+import { reportProgress } from "@conc/core";
+
 export function add(a: number, b: number): number {
   return a + b;
 }
@@ -38,4 +40,20 @@ export function spin(ms: number): number {
   let n = 0;
   while (performance.now() < end) n++;
   return n;
+}
+
+/** Reports `{ done, total }` after each of `n` steps of `ms` ms; returns n. */
+export async function steps(n: number, ms = 0): Promise<number> {
+  for (let i = 0; i < n; i++) {
+    if (ms > 0) await Bun.sleep(ms);
+    reportProgress({ done: i + 1, total: n });
+  }
+  return n;
+}
+
+/** Reports `value`, then sleeps `ms` and returns `result` (its progress is visible while it runs). */
+export async function reportThenSleep(value: unknown, ms: number, result: unknown = null): Promise<unknown> {
+  reportProgress(value);
+  await Bun.sleep(ms);
+  return result;
 }

@@ -8,7 +8,7 @@ import type { Limits } from "../config.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { PoolEntry, PoolRegistry } from "../store/pool-registry.ts";
 import type { TaskRecord, TaskStore } from "../store/task-store.ts";
-import type { MapItem, StreamEvent, WireCall } from "../wire.ts";
+import type { MapItem, ProgressEvent, StreamEvent, WatchEvent, WireCall } from "../wire.ts";
 import { admitBatch, refuseWhileDraining } from "./admit.ts";
 import { runMap } from "./map-procedure.ts";
 import type { PoolCounters } from "./pool-counters.ts";
@@ -26,6 +26,10 @@ export interface RouterDeps {
 }
 
 export type { MapItem, StreamEvent };
+
+function progressEvent(recs: TaskRecord[]): ProgressEvent {
+  return { type: "progress", updates: recs.map((r) => [r.id, r.progress]) };
+}
 
 export function createRouter(deps: RouterDeps) {
   const { limits, registry, store } = deps;
@@ -92,8 +96,10 @@ export function createRouter(deps: RouterDeps) {
       const { recs, retryAfterMs } = await admitted(input.pool, input.calls);
       yield { type: "admitted", ids: recs.map((r) => r?.id ?? null), retryAfterMs } as StreamEvent;
       const accepted = recs.filter((r): r is TaskRecord => r !== null);
-      for await (const batch of store.watchBatches(accepted, 0, signal))
-        yield { type: "done", views: batch.map(([, v]) => v) } as StreamEvent;
+      for await (const batch of store.watchBatches(accepted, 0, signal)) {
+        if (batch.progress.length > 0) yield progressEvent(batch.progress);
+        if (batch.done.length > 0) yield { type: "done", views: batch.done.map(([, v]) => v) } as StreamEvent;
+      }
     }),
 
     status: procedure.input(s.id).query(({ input }) => {
@@ -126,9 +132,15 @@ export function createRouter(deps: RouterDeps) {
 
     watch: procedure.input(s.watch).subscription(async function* ({ input, signal }) {
       const recs = input.ids.map(found);
-      const after = input.lastEventId ? Number(input.lastEventId) : 0;
-      for await (const batch of store.watchBatches(recs, after, signal)) {
-        for (const [seq, view] of batch) yield tracked(String(seq), view);
+      let last = input.lastEventId ? Number(input.lastEventId) : 0;
+      for await (const batch of store.watchBatches(recs, last, signal)) {
+        // Progress carries the last completion id seen, so a resume replays no progress and skips no result.
+        if (batch.progress.length > 0)
+          yield tracked(String(last), progressEvent(batch.progress) as WatchEvent);
+        for (const [seq, view] of batch.done) {
+          last = seq;
+          yield tracked(String(seq), view as WatchEvent);
+        }
       }
     }),
   });

@@ -21,6 +21,8 @@ export class TaskRecord {
   future: Future<unknown> | undefined;
   abort: AbortController | undefined;
   watchers: Watcher[] | undefined = undefined;
+  /** Streams following this task's progress (live tasks only). */
+  progressWatchers: ((rec: TaskRecord) => void)[] | undefined = undefined;
   /** Done: "FINISHED" with ok, or "CANCELLED"/"FINISHED" with the serialized error. */
   endState: "FINISHED" | "CANCELLED" | undefined = undefined;
   ok = false;
@@ -72,6 +74,7 @@ export class TaskRecord {
     }
     this.future = undefined;
     this.abort = undefined;
+    this.progressWatchers = undefined;
     return this.view() as DoneView;
   }
 

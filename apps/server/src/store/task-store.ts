@@ -14,6 +14,13 @@ export interface StoreHooks {
   onDone(rec: TaskRecord, view: DoneView): void;
 }
 
+/** What a stream gets at once: finished tasks `[seq, view]` in completion order, and tasks whose progress moved. */
+export interface StoreBatch {
+  done: [number, DoneView][];
+  /** Unfinished tasks with a new progress value since the last batch (read `rec.progress`: latest wins). */
+  progress: TaskRecord[];
+}
+
 export interface StoreOptions {
   ttlMs: number;
   maxRetained: number;
@@ -62,6 +69,7 @@ export class TaskStore {
     const rec = new TaskRecord(id, pool, name, args, future, abort);
     this.#tasks.set(id, rec);
     future.addDoneCallback(() => this.#finish(rec));
+    future.onProgress((value) => this.#progress(rec, value));
     this.#changed();
     return rec;
   }
@@ -100,6 +108,16 @@ export class TaskStore {
     };
   }
 
+  /** Calls `fn` whenever the (unfinished) task reports progress; returns the unsubscribe function. */
+  onProgress(rec: TaskRecord, fn: (rec: TaskRecord) => void): () => void {
+    if (rec.done) return () => {};
+    (rec.progressWatchers ??= []).push(fn);
+    return () => {
+      const i = rec.progressWatchers?.indexOf(fn) ?? -1;
+      if (i >= 0) rec.progressWatchers?.splice(i, 1);
+    };
+  }
+
   /** Waits up to `timeoutMs` for the task to finish; returns its view either way. */
   async wait(rec: TaskRecord, timeoutMs: number): Promise<TaskView> {
     if (!rec.done && timeoutMs > 0) {
@@ -125,26 +143,39 @@ export class TaskStore {
   }
 
   /**
-   * Yields what is ready of the given tasks as batches of [seq, view], in completion order,
-   * skipping seq <= afterSeq (delivered before a reconnect). Ends when all are delivered.
+   * Yields what is ready of the given tasks: finished ones as [seq, view] in completion order
+   * (skipping seq <= afterSeq, delivered before a reconnect), and unfinished ones whose progress
+   * moved (coalesced: one entry per task however often it reported; the current value of each
+   * task that has one comes first). Ends when all are delivered.
    */
   async *watchBatches(
     recs: TaskRecord[],
     afterSeq: number,
     signal?: AbortSignal,
-  ): AsyncGenerator<[number, DoneView][]> {
+  ): AsyncGenerator<StoreBatch> {
     let ready: [number, DoneView][] = [];
+    const moved = new Set<TaskRecord>();
     let left = recs.length;
     let wake: (() => void) | undefined;
     const onAbort = () => wake?.();
     signal?.addEventListener("abort", onAbort);
     const offs: (() => void)[] = [];
     const already: [number, DoneView][] = [];
+    const onMoved = (r: TaskRecord) => {
+      moved.add(r);
+      wake?.();
+    };
     for (const rec of recs) {
       const wasDone = rec.done;
+      if (!wasDone) {
+        if (rec.progress !== undefined) moved.add(rec);
+        offs.push(this.onProgress(rec, onMoved));
+      }
       offs.push(
         this.onceDone(rec, (r, view) => {
           left--;
+          // Its last progress value rides in the view.
+          moved.delete(r);
           if (r.seq > afterSeq) (wasDone ? already : ready).push([r.seq, view]);
           if (!wasDone) wake?.();
         }),
@@ -154,9 +185,10 @@ export class TaskStore {
     ready.unshift(...already);
     try {
       while (!signal?.aborted) {
-        if (ready.length > 0) {
-          const batch = ready;
+        if (ready.length > 0 || moved.size > 0) {
+          const batch: StoreBatch = { done: ready, progress: [...moved] };
           ready = [];
+          moved.clear();
           yield batch;
           continue;
         }
@@ -184,6 +216,14 @@ export class TaskStore {
     rec.watchers = undefined;
     if (watchers) for (const w of watchers) w(rec, view);
     if (this.#finished.length - this.#head > this.options.maxRetained) this.#evict();
+    this.#changed();
+  }
+
+  #progress(rec: TaskRecord, value: unknown): void {
+    if (rec.done) return;
+    rec.progress = value;
+    const ws = rec.progressWatchers;
+    if (ws) for (const w of ws) w(rec);
     this.#changed();
   }
 
