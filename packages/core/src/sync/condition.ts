@@ -1,17 +1,24 @@
 /**
- * Condition over a Lock or RLock. Waiters are counted in a shared word; notify(n) claims up to n of them and
- * posts as many wake tokens, which the waiters take. A waiter that times out un-counts itself, unless a
- * notify already claimed it (then it takes the token on its way: never a lost or doubled wake-up).
+ * Condition over a Lock or RLock, with the sequence counters of glibc's classic condvar in shared words under
+ * a small internal mutex: `total` waits started, `wakeup` wake-ups issued, `woken` wake-ups taken, `bcast`
+ * notifyAll generations. A waiter takes only a wake-up issued after it began waiting (never one meant for an
+ * earlier waiter), and a waiter that times out counts itself as woken, so notify(n) wakes min(n, sleepers).
  */
 import { LockNotHeldError } from "./errors.ts";
 import { futexWake } from "./ffi.ts";
 import { HANDLE, type Handle, Revive, registerKind, reviveOne } from "./handle.ts";
 import { type AcquireOptions, type Held, Lock, RLock } from "./lock.ts";
+import { lockOp, tryLock, unlock } from "./mutex.ts";
 import { SyncPrimitive } from "./primitive.ts";
 import { deadlineOf, type Op, runAsync, runSync } from "./wait.ts";
 
-const WAITERS = 0;
-const TOKENS = 1;
+// Words of the slot.
+const ILOCK = 0;
+const TOTAL = 1;
+const WAKEUP = 2;
+const WOKEN = 3;
+const FUTEX = 4;
+const BCAST = 5;
 
 /**
  * `multiprocessing.Condition(lock?)` (an RLock by default).
@@ -21,7 +28,7 @@ export class Condition extends SyncPrimitive {
   readonly #lock: Lock | RLock;
   readonly #i32: Int32Array;
   readonly #w: number;
-  readonly #tokenAddr: number;
+  readonly #addr: number;
 
   constructor(lock?: Lock | RLock | Revive) {
     const revive = lock instanceof Revive ? lock : undefined;
@@ -35,7 +42,7 @@ export class Condition extends SyncPrimitive {
     const { seg, offset } = this.place;
     this.#i32 = seg.i32;
     this.#w = offset >> 2;
-    this.#tokenAddr = seg.addr + offset + TOKENS * 4;
+    this.#addr = seg.addr + offset;
   }
 
   acquire(options?: AcquireOptions): boolean {
@@ -90,21 +97,51 @@ export class Condition extends SyncPrimitive {
     this.ensureOpen();
     if (!this.#lock.isOwned())
       throw new LockNotHeldError("Cannot notify on an un-acquired lock: hold the condition first.");
-    const i32 = this.#i32;
-    for (;;) {
-      const w = Atomics.load(i32, this.#w + WAITERS);
-      const k = Math.min(n, w);
-      if (k <= 0) return;
-      if (Atomics.compareExchange(i32, this.#w + WAITERS, w, w - k) === w) {
-        Atomics.add(i32, this.#w + TOKENS, k);
-        futexWake(this.#tokenAddr, k);
-        return;
-      }
-    }
+    runSync(this.#notifyOp(n, false));
   }
 
+  /** Wakes every waiter (the caller must hold the lock). */
   notifyAll(): void {
-    this.notify(0x3fffffff);
+    this.ensureOpen();
+    if (!this.#lock.isOwned())
+      throw new LockNotHeldError("Cannot notify on an un-acquired lock: hold the condition first.");
+    runSync(this.#notifyOp(0, true));
+  }
+
+  #get(word: number): number {
+    return Atomics.load(this.#i32, this.#w + word);
+  }
+
+  #set(word: number, v: number): void {
+    Atomics.store(this.#i32, this.#w + word, v | 0);
+  }
+
+  *#ilock(): Op<void> {
+    if (!tryLock(this.#i32, this.#w + ILOCK))
+      yield* lockOp(this.#i32, this.#addr, this.#w + ILOCK, Infinity, "take");
+  }
+
+  #iunlock(): void {
+    unlock(this.#i32, this.#addr, this.#w + ILOCK);
+  }
+
+  *#notifyOp(n: number, all: boolean): Op<void> {
+    yield* this.#ilock();
+    const sleepers = (this.#get(TOTAL) - this.#get(WAKEUP)) | 0;
+    if (sleepers > 0) {
+      const k = all ? sleepers : Math.min(n, sleepers);
+      if (all) {
+        const total = this.#get(TOTAL);
+        this.#set(WAKEUP, total);
+        this.#set(WOKEN, total);
+        this.#set(BCAST, this.#get(BCAST) + 1);
+      } else {
+        this.#set(WAKEUP, this.#get(WAKEUP) + k);
+      }
+      this.#set(FUTEX, this.#get(FUTEX) + 1);
+      futexWake(this.#addr + FUTEX * 4, all ? 0x7fffffff : k);
+    }
+    this.#iunlock();
   }
 
   /** @internal */
@@ -112,34 +149,36 @@ export class Condition extends SyncPrimitive {
     const lock = this.#lock;
     if (!lock.isOwned())
       throw new LockNotHeldError("Cannot wait on an un-acquired lock: hold the condition first.");
-    const i32 = this.#i32;
-    const waiters = this.#w + WAITERS;
-    const tokens = this.#w + TOKENS;
-    Atomics.add(i32, waiters, 1);
+    yield* this.#ilock();
+    this.#set(TOTAL, this.#get(TOTAL) + 1);
+    const seq = this.#get(WAKEUP);
+    const bc = this.#get(BCAST);
     const saved = lock.releaseSave();
-    let notified = false;
+    let notified: boolean;
     for (;;) {
-      const t = Atomics.load(i32, tokens);
-      if (t > 0) {
-        if (Atomics.compareExchange(i32, tokens, t, t - 1) === t) {
-          notified = true;
-          break;
-        }
-        continue;
+      const fv = this.#get(FUTEX);
+      this.#iunlock();
+      yield { addr: this.#addr + FUTEX * 4, expected: fv, deadline };
+      yield* this.#ilock();
+      if (this.#get(BCAST) !== bc) {
+        notified = true;
+        break;
       }
-      const now = performance.now();
-      if (now >= deadline) {
-        const w = Atomics.load(i32, waiters);
-        if (w > 0) {
-          if (Atomics.compareExchange(i32, waiters, w, w - 1) === w) break;
-          continue;
-        }
-        // A notify counted us already: its token is being posted.
-        yield { addr: this.#tokenAddr, expected: 0, deadline: now + 1 };
-        continue;
+      const val = this.#get(WAKEUP);
+      if (val !== seq && this.#get(WOKEN) !== val) {
+        this.#set(WOKEN, this.#get(WOKEN) + 1);
+        notified = true;
+        break;
       }
-      yield { addr: this.#tokenAddr, expected: 0, deadline };
+      if (performance.now() >= deadline) {
+        // Leave as if woken, so that the count of sleepers stays right.
+        this.#set(WAKEUP, val + 1);
+        this.#set(WOKEN, this.#get(WOKEN) + 1);
+        notified = false;
+        break;
+      }
     }
+    this.#iunlock();
     yield* lock.reacquireOp(saved);
     return notified;
   }

@@ -44,14 +44,16 @@ export class Event extends SyncPrimitive {
   /** Blocks until set (true) or `timeout` ms pass (false). Use waitAsync on the main thread. */
   wait(timeout?: number): boolean {
     this.ensureOpen();
+    const deadline = deadlineOf(timeout);
     if (Atomics.load(this.#i32, this.#w + FLAG) === 1) return true;
-    return runSync(this.#wait(deadlineOf(timeout)));
+    return runSync(this.#wait(deadline));
   }
 
   waitAsync(timeout?: number): Promise<boolean> {
     this.ensureOpen();
+    const deadline = deadlineOf(timeout);
     if (Atomics.load(this.#i32, this.#w + FLAG) === 1) return Promise.resolve(true);
-    return runAsync(this.#wait(deadlineOf(timeout)));
+    return runAsync(this.#wait(deadline));
   }
 
   *#wait(deadline: number): Op<boolean> {

@@ -27,6 +27,6 @@ export { BoundedSemaphore, Semaphore } from "./semaphore.ts";
 export { SharedArray } from "./shared-array.ts";
 /** `await using shm = new SharedMemory({ size: 1024 })` */
 export { SharedMemory, type SharedMemoryOptions } from "./shared-memory.ts";
-export type { NumericType, ValueOf } from "./types.ts";
+export type { InitOf, NumericType, TypeCode, ValueOf } from "./types.ts";
 /** `const v = new Value("i32", 0); v.value = 5` */
 export { Value } from "./value.ts";

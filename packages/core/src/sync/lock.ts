@@ -13,9 +13,9 @@ import { acquireDeadline, deadlineOf, type Op, runAsync, runSync } from "./wait.
 
 export interface AcquireOptions {
   /** false: take it only if free now. */
-  blocking?: boolean;
+  blocking?: boolean | undefined;
   /** Milliseconds to wait at most (undefined = forever, <= 0 = check once). */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** A held lock as `using` / `await using` sees it. */
@@ -94,14 +94,13 @@ abstract class LockBase extends SyncPrimitive {
     this.#i32[this.#w + 1] = n;
   }
 
-  protected lockSync(options: AcquireOptions | undefined): boolean {
-    const deadline = acquireDeadline(options);
+  protected lockSync(deadline: number): boolean {
     if (deadline === 0) return false;
     return runSync(lockOp(this.#i32, this.#addr, this.#w, deadline, "report"));
   }
 
-  protected lockAsync(timeout: number | undefined): Promise<boolean> {
-    return runAsync(lockOp(this.#i32, this.#addr, this.#w, deadlineOf(timeout), "report"));
+  protected lockAsync(deadline: number): Promise<boolean> {
+    return runAsync(lockOp(this.#i32, this.#addr, this.#w, deadline, "report"));
   }
 
   protected reacquire(): Op<boolean> {
@@ -128,13 +127,15 @@ export class Lock extends LockBase implements CondLock {
   /** Python's acquire(blocking, timeout): true when taken. Blocks the calling thread (use acquireAsync on the main thread). */
   acquire(options?: AcquireOptions): boolean {
     this.ensureOpen();
-    return this.tryTake() || this.lockSync(options);
+    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    return this.tryTake() || this.lockSync(deadline);
   }
 
   /** acquire() that never blocks the event loop. */
   acquireAsync(timeout?: number): Promise<boolean> {
     this.ensureOpen();
-    return this.tryTake() ? Promise.resolve(true) : this.lockAsync(timeout);
+    const deadline = deadlineOf(timeout);
+    return this.tryTake() ? Promise.resolve(true) : this.lockAsync(deadline);
   }
 
   /** Frees it (anyone may); releasing an unlocked Lock throws LockNotHeldError. */
@@ -172,22 +173,24 @@ export class RLock extends LockBase implements CondLock {
 
   acquire(options?: AcquireOptions): boolean {
     this.ensureOpen();
+    const deadline = options === undefined ? Infinity : acquireDeadline(options);
     if (this.holderTid() === TID) {
       this.depth++;
       return true;
     }
-    if (!this.tryTake() && !this.lockSync(options)) return false;
+    if (!this.tryTake() && !this.lockSync(deadline)) return false;
     this.depth = 1;
     return true;
   }
 
   async acquireAsync(timeout?: number): Promise<boolean> {
     this.ensureOpen();
+    const deadline = deadlineOf(timeout);
     if (this.holderTid() === TID) {
       this.depth++;
       return true;
     }
-    if (!this.tryTake() && !(await this.lockAsync(timeout))) return false;
+    if (!this.tryTake() && !(await this.lockAsync(deadline))) return false;
     this.depth = 1;
     return true;
   }

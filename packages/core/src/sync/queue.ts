@@ -37,8 +37,8 @@ export interface QueueOptions {
 }
 
 export interface PutOptions {
-  block?: boolean;
-  timeout?: number;
+  block?: boolean | undefined;
+  timeout?: number | undefined;
 }
 
 interface QueueExtra {

@@ -4,7 +4,7 @@
  * creator is killed, and the memory lives while the creator keeps the descriptor or anyone maps it.
  * Small primitives share 64-byte slots of one arena segment (one cache line each: no false sharing).
  */
-import { closeSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, statSync, unlinkSync } from "node:fs";
 import { addressOf } from "./ffi.ts";
 import { HOST } from "./handle.ts";
 
@@ -27,8 +27,16 @@ const mapped = new Map<string, Segment>();
 const owned = new Map<string, number>();
 let counter = 0;
 
+/**
+ * `path` is "/proc/<pid>/fd/<fd>#<inode>": descriptor numbers are reused once closed, so the inode tells this
+ * segment from a later one behind the same number.
+ */
 function map(path: string): Segment {
-  const u8 = Bun.mmap(path);
+  const [file, ino] = path.split("#") as [string, string | undefined];
+  if (ino !== undefined && String(statSync(file).ino) !== ino) {
+    throw new Error(`${file} is now another file (the segment was closed).`);
+  }
+  const u8 = Bun.mmap(file);
   const seg: Segment = {
     path,
     u8,
@@ -48,7 +56,7 @@ export function createSegment(size: number): Segment {
   } finally {
     unlinkSync(name);
   }
-  const path = `/proc/${process.pid}/fd/${fd}`;
+  const path = `/proc/${process.pid}/fd/${fd}#${fstatSync(fd).ino}`;
   owned.set(path, fd);
   return map(path);
 }

@@ -54,15 +54,16 @@ export class Semaphore extends SyncPrimitive {
   /** Takes one unit: true when taken (Python's acquire(blocking, timeout)). */
   acquire(options?: AcquireOptions): boolean {
     this.ensureOpen();
-    if (this.#tryTake()) return true;
     const deadline = acquireDeadline(options);
+    if (this.#tryTake()) return true;
     return deadline !== 0 && runSync(this.#take(deadline));
   }
 
   acquireAsync(timeout?: number): Promise<boolean> {
     this.ensureOpen();
+    const deadline = deadlineOf(timeout);
     if (this.#tryTake()) return Promise.resolve(true);
-    return runAsync(this.#take(deadlineOf(timeout)));
+    return runAsync(this.#take(deadline));
   }
 
   hold(timeout?: number): Held {

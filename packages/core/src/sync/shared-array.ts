@@ -4,7 +4,16 @@ import { HANDLE, type Handle, Revive, registerKind, reviveOne } from "./handle.t
 import { RLock } from "./lock.ts";
 import { SyncPrimitive } from "./primitive.ts";
 import { createSegment, releaseSegment } from "./segment.ts";
-import { CTORS, coerce, type NumericType, resolveType, type TypedArrayOf, type ValueOf } from "./types.ts";
+import {
+  CTORS,
+  coerce,
+  type InitOf,
+  type NumericType,
+  resolveType,
+  type TypeCode,
+  type TypedArrayOf,
+  type ValueOf,
+} from "./types.ts";
 
 interface ArrayExtra {
   t: NumericType;
@@ -17,12 +26,12 @@ interface ArrayExtra {
  * `get(i)`/`set(i, v)` check the index (RangeError); `getLock()` guards read-modify-write.
  * @example const a = new SharedArray("f64", 4); // in a worker: a.array[rank] = x
  */
-export class SharedArray<K extends NumericType = NumericType> extends SyncPrimitive {
-  readonly #type: K;
+export class SharedArray<K extends NumericType | TypeCode = NumericType> extends SyncPrimitive {
+  readonly #type: NumericType;
   readonly #array: TypedArrayOf<K>;
   readonly #lock: RLock;
 
-  constructor(type: K | Revive, lengthOrValues?: number | ArrayLike<ValueOf<K>> | Iterable<ValueOf<K>>) {
+  constructor(type: K | Revive, lengthOrValues?: number | ArrayLike<InitOf<K>> | Iterable<InitOf<K>>) {
     const revive = type instanceof Revive ? type : undefined;
     let extra: ArrayExtra;
     let lock: RLock;
@@ -61,7 +70,7 @@ export class SharedArray<K extends NumericType = NumericType> extends SyncPrimit
       extra,
       revive ? undefined : { seg: createSegment(Math.max(bytes, 8)), offset: 0 },
     );
-    this.#type = extra.t as K;
+    this.#type = extra.t;
     this.#lock = lock;
     const { seg } = this.place;
     this.#array = new CTORS[extra.t](
@@ -72,7 +81,8 @@ export class SharedArray<K extends NumericType = NumericType> extends SyncPrimit
     if (init) (this.#array as unknown as { set(a: ArrayLike<number | bigint>): void }).set(init);
   }
 
-  get type(): K {
+  /** The element type (a typecode given at creation reads back as its name: "i" → "i32"). */
+  get type(): NumericType {
     return this.#type;
   }
 
@@ -91,7 +101,7 @@ export class SharedArray<K extends NumericType = NumericType> extends SyncPrimit
     return this.#array[this.#check(index)] as ValueOf<K>;
   }
 
-  set(index: number, value: ValueOf<K>): void {
+  set(index: number, value: InitOf<K>): void {
     this.ensureOpen();
     (this.#array as unknown as (number | bigint)[])[this.#check(index)] = coerce(this.#type, value, "value");
   }

@@ -3,7 +3,7 @@
  * (/dev/shm/<name>) any process can attach to by name. The name stays until unlink() (or `await using` on
  * the creating handle, which closes and unlinks).
  */
-import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
 import { ArgumentRangeError, ArgumentTypeError } from "../errors.ts";
 import { SyncClosedError } from "./errors.ts";
 import { HANDLE, type Handle, makeHandle, Revive, registerKind } from "./handle.ts";
@@ -21,6 +21,22 @@ function pathOf(name: string): string {
   return `/dev/shm/${name}`;
 }
 
+/** open(2) with Python's two failures spelled out (the Node error stays as `cause`, its `code` is kept). */
+function openShm(name: string, flags: "wx+" | "r+"): number {
+  try {
+    return openSync(pathOf(name), flags, 0o600);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const message =
+      code === "EEXIST"
+        ? `SharedMemory "${name}" already exists: attach to it with { name, create: false }, or pick another name.`
+        : code === "ENOENT"
+          ? `No SharedMemory named "${name}" (${pathOf(name)}): it was never created here or was unlinked.`
+          : `Cannot open SharedMemory "${name}": ${(err as Error).message}`;
+    throw Object.assign(new Error(message, { cause: err }), { code });
+  }
+}
+
 /**
  * @example await using shm = new SharedMemory({ size: 1024 }); shm.buf[0] = 1; // other side: new SharedMemory({ name: shm.name, create: false })
  */
@@ -30,7 +46,6 @@ export class SharedMemory implements AsyncDisposable, Disposable {
   readonly #size: number;
   readonly #creator: boolean;
   #buf: Uint8Array | null;
-  #unlinked = false;
 
   constructor(options: SharedMemoryOptions | Revive = {}) {
     if (options instanceof Revive) {
@@ -63,10 +78,10 @@ export class SharedMemory implements AsyncDisposable, Disposable {
         );
       name ??= `conc-shm-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
       // "wx+": O_CREAT | O_EXCL — an existing name is an error (EEXIST), as in Python.
-      fd = openSync(pathOf(name), "wx+", 0o600);
+      fd = openShm(name, "wx+");
       ftruncateSync(fd, size);
     } else {
-      fd = openSync(pathOf(name as string), "r+");
+      fd = openShm(name as string, "r+");
     }
     try {
       this.#size = fstatSync(fd).size;
@@ -98,21 +113,22 @@ export class SharedMemory implements AsyncDisposable, Disposable {
     this.#buf = null;
   }
 
-  /** Removes the name from /dev/shm (already-attached handles keep working). Harmless twice. */
+  /** Removes the name from /dev/shm (already-attached handles keep working). A second unlink throws (ENOENT), as in Python. */
   unlink(): void {
-    if (this.#unlinked) return;
-    this.#unlinked = true;
     try {
       unlinkSync(pathOf(this.#name));
     } catch (err) {
-      if ((err as { code?: string }).code !== "ENOENT") throw err;
+      const code = (err as { code?: string }).code;
+      throw Object.assign(new Error(`SharedMemory "${this.#name}" is already unlinked.`, { cause: err }), {
+        code,
+      });
     }
   }
 
   /** close(), plus unlink() on the creating handle. */
   [Symbol.dispose](): void {
     this.close();
-    if (this.#creator) this.unlink();
+    if (this.#creator && existsSync(pathOf(this.#name))) this.unlink();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -2,27 +2,31 @@
 import { ArgumentTypeError } from "../errors.ts";
 
 export type NumericType = "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "f32" | "f64" | "i64" | "u64";
-export type BigType = "i64" | "u64";
+/** Python's array/ctypes typecodes, accepted as aliases ("i" = i32, "d" = f64, "q" = i64, ...). */
+export type TypeCode = "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d";
+export type BigType = "i64" | "u64" | "l" | "L" | "q" | "Q";
 /** Values of a type: bigint for the 64-bit integers, number otherwise. */
-export type ValueOf<K extends NumericType> = K extends BigType ? bigint : number;
+export type ValueOf<K extends NumericType | TypeCode> = K extends BigType ? bigint : number;
+/** What a constructor accepts: 64-bit types also take integer numbers. */
+export type InitOf<K extends NumericType | TypeCode> = K extends BigType ? bigint | number : number;
 
-export type TypedArrayOf<K extends NumericType> = K extends "i8"
+export type TypedArrayOf<K extends NumericType | TypeCode> = K extends "i8" | "b"
   ? Int8Array
-  : K extends "u8"
+  : K extends "u8" | "B"
     ? Uint8Array
-    : K extends "i16"
+    : K extends "i16" | "h"
       ? Int16Array
-      : K extends "u16"
+      : K extends "u16" | "H"
         ? Uint16Array
-        : K extends "i32"
+        : K extends "i32" | "i"
           ? Int32Array
-          : K extends "u32"
+          : K extends "u32" | "I"
             ? Uint32Array
-            : K extends "f32"
+            : K extends "f32" | "f"
               ? Float32Array
-              : K extends "f64"
+              : K extends "f64" | "d"
                 ? Float64Array
-                : K extends "i64"
+                : K extends "i64" | "l" | "q"
                   ? BigInt64Array
                   : BigUint64Array;
 
@@ -52,7 +56,7 @@ export const CTORS: Record<NumericType, AnyTypedCtor> = {
 };
 
 /** Python's array/ctypes typecodes (Linux x86-64 sizes). */
-const TYPECODES: Record<string, NumericType> = {
+const TYPECODES: Record<TypeCode, NumericType> = {
   b: "i8",
   B: "u8",
   h: "i16",
@@ -71,7 +75,7 @@ const TYPECODES: Record<string, NumericType> = {
 export function resolveType(type: unknown, what: string): NumericType {
   if (typeof type === "string") {
     if (Object.hasOwn(CTORS, type)) return type as NumericType;
-    const alias = TYPECODES[type];
+    const alias = TYPECODES[type as TypeCode];
     if (alias) return alias;
   }
   throw new ArgumentTypeError(
@@ -80,7 +84,7 @@ export function resolveType(type: unknown, what: string): NumericType {
   );
 }
 
-export function isBig(type: NumericType): type is BigType {
+export function isBig(type: NumericType): boolean {
   return type === "i64" || type === "u64";
 }
 

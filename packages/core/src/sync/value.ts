@@ -2,7 +2,16 @@
 import { HANDLE, type Handle, Revive, registerKind, reviveOne } from "./handle.ts";
 import { RLock } from "./lock.ts";
 import { SyncPrimitive } from "./primitive.ts";
-import { CTORS, coerce, isBig, type NumericType, resolveType, type ValueOf } from "./types.ts";
+import {
+  CTORS,
+  coerce,
+  type InitOf,
+  isBig,
+  type NumericType,
+  resolveType,
+  type TypeCode,
+  type ValueOf,
+} from "./types.ts";
 
 interface ValueExtra {
   t: NumericType;
@@ -14,14 +23,14 @@ interface ValueExtra {
  * typed array underneath; i64/u64 hold bigints). `v.value++` is two steps: guard it with `getLock()`.
  * @example const v = new Value("i32", 0); // in workers: using _ = v.getLock().hold(); v.value++;
  */
-export class Value<K extends NumericType = NumericType> extends SyncPrimitive {
-  readonly #type: K;
+export class Value<K extends NumericType | TypeCode = NumericType> extends SyncPrimitive {
+  readonly #type: NumericType;
   readonly #lock: RLock;
   readonly #cell: { [i: number]: number | bigint };
   readonly #atomic: boolean;
   readonly #big: boolean;
 
-  constructor(type: K | Revive, init?: ValueOf<K>) {
+  constructor(type: K | Revive, init?: InitOf<K>) {
     const revive = type instanceof Revive ? type : undefined;
     let extra: ValueExtra;
     let lock: RLock;
@@ -36,7 +45,7 @@ export class Value<K extends NumericType = NumericType> extends SyncPrimitive {
       extra = { t, l: lock[HANDLE] };
     }
     super("Value", revive, extra);
-    this.#type = extra.t as K;
+    this.#type = extra.t;
     this.#lock = lock;
     const { seg, offset } = this.place;
     const Ctor = CTORS[extra.t];
@@ -45,10 +54,11 @@ export class Value<K extends NumericType = NumericType> extends SyncPrimitive {
     };
     this.#atomic = extra.t !== "f32" && extra.t !== "f64";
     this.#big = isBig(extra.t);
-    if (!revive) this.value = first as ValueOf<K>;
+    if (!revive) this.value = first as InitOf<K>;
   }
 
-  get type(): K {
+  /** The element type (a typecode given at creation reads back as its name: "i" → "i32"). */
+  get type(): NumericType {
     return this.#type;
   }
 
@@ -58,7 +68,7 @@ export class Value<K extends NumericType = NumericType> extends SyncPrimitive {
     return (this.#atomic ? Atomics.load(cell as Int32Array, 0) : cell[0]) as ValueOf<K>;
   }
 
-  set value(v: ValueOf<K>) {
+  set value(v: InitOf<K>) {
     this.ensureOpen();
     const x = typeof v === (this.#big ? "bigint" : "number") ? v : coerce(this.#type, v, "value");
     if (this.#atomic) Atomics.store(this.#cell as Int32Array, 0, x as number);

@@ -43,7 +43,9 @@ export function deadlineOf(timeoutMs: number | undefined, what = "timeout"): num
 }
 
 /** Python's `acquire(blocking, timeout)` rules: a timeout with blocking=false is refused. */
-export function acquireDeadline(opts: { blocking?: boolean; timeout?: number } | undefined): number {
+export function acquireDeadline(
+  opts: { blocking?: boolean | undefined; timeout?: number | undefined } | undefined,
+): number {
   if (opts === undefined) return Infinity;
   if (opts === null || typeof opts !== "object")
     throw new TypeError("acquire() takes { blocking?, timeout? }.");
