@@ -109,6 +109,17 @@ describe("Future states and results", () => {
     expect(seen).toEqual(["aFINISHED", "b", "c"]);
   });
 
+  test("a done callback added after failure or cancel runs at once (CPython test_done_callback_already_failed/cancelled)", () => {
+    const failed = new Future();
+    failed.setException(new Error("x"));
+    const cancelled = new Future();
+    cancelled.cancel();
+    const seen: string[] = [];
+    failed.addDoneCallback((f) => seen.push(`failed:${f.state}`));
+    cancelled.addDoneCallback((f) => seen.push(`cancelled:${f.state}`));
+    expect(seen).toEqual(["failed:FINISHED", "cancelled:CANCELLED"]);
+  });
+
   test("done callbacks run on cancel too", () => {
     const f = new Future();
     let called = 0;

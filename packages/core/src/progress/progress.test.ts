@@ -197,6 +197,14 @@ describe("withProgress", () => {
     expect(stream.screen()).toBe("");
   });
 
+  test("a Set or Map gives its size as total", () => {
+    const stream = fakeStream(false);
+    const clock = fakeClock();
+    for (const _ of withProgress(new Set([1, 2]), { label: "set", stream, now: clock.now }))
+      clock.advance(10);
+    expect(stream.writes).toEqual(["set 2/2 100% 100/s ETA 0.0s\n"]);
+  });
+
   test("refuses what is not iterable", () => {
     expect(() => withProgress(5 as never)).toThrow(TypeError);
     expect(() => withProgress({} as never)).toThrow(TypeError);

@@ -19,7 +19,10 @@ export function withProgress<T>(
   if (iterable === null || (typeof iterable !== "object" && typeof iterable !== "function"))
     throw new ArgumentTypeError("withProgress needs an iterable or async iterable.", "iterable");
   let total = options.total;
-  if (total === undefined && Array.isArray(iterable)) total = iterable.length;
+  if (total === undefined) {
+    if (Array.isArray(iterable)) total = iterable.length;
+    else if (iterable instanceof Set || iterable instanceof Map) total = iterable.size;
+  }
   const opts = { ...options, total };
   if (Symbol.asyncIterator in iterable) return asyncWithProgress(iterable, opts);
   if (Symbol.iterator in iterable) return syncWithProgress(iterable, opts);

@@ -50,6 +50,24 @@ describe("asCompleted", () => {
     expect((error as Error).message).toBe("2 (of 3) futures unfinished");
   });
 
+  test("the error message names how many of how many are unfinished (CPython test_correct_timeout_exception_msg)", async () => {
+    const fs = [doneWith(1), doneWith(2), new Future(), new Future(), new Future()];
+    const it = asCompleted(fs, { timeout: 0 });
+    expect((await it.next()).done).toBe(false);
+    expect((await it.next()).done).toBe(false);
+    await expect(it.next()).rejects.toThrow("3 (of 5) futures unfinished");
+  });
+
+  test("stopping early forgets the remaining futures; they keep running", async () => {
+    const slow = new Future<number>();
+    const it = asCompleted([doneWith(0), slow]);
+    expect((await it.next()).done).toBe(false);
+    await it.return?.();
+    expect(slow.state).toBe("PENDING");
+    slow.setResult(1);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
   test("cancelled and failed futures are yielded too", async () => {
     const c = new Future();
     const e = later(5, "x", true);
@@ -103,6 +121,33 @@ describe("wait", () => {
     const { done, notDone } = await wait([never, doneWith(1)], { timeout: 10, returnWhen: ALL_COMPLETED });
     expect(done.size).toBe(1);
     expect(notDone).toEqual(new Set([never]));
+  });
+
+  test("FIRST_COMPLETED with one already done returns at once (CPython test_first_completed_some_already_completed)", async () => {
+    const finished = doneWith(1);
+    const pending = new Future();
+    const { done, notDone } = await wait([finished, pending], { returnWhen: FIRST_COMPLETED });
+    expect([...done]).toEqual([finished]);
+    expect([...notDone]).toEqual([pending]);
+  });
+
+  test("FIRST_EXCEPTION with one already failed returns at once (CPython test_first_exception_one_already_failed)", async () => {
+    const failed = new Future();
+    failed.setException(new Error("early"));
+    const pending = new Future();
+    const { done, notDone } = await wait([pending, failed], { returnWhen: FIRST_EXCEPTION });
+    expect([...done]).toEqual([failed]);
+    expect([...notDone]).toEqual([pending]);
+  });
+
+  test("ALL_COMPLETED counts cancelled and failed futures as done", async () => {
+    const c = new Future();
+    const e = later(2, "x", true);
+    const ok = later(4, 1);
+    setTimeout(() => c.cancel(), 1);
+    const { done, notDone } = await wait([c, e, ok]);
+    expect(done).toEqual(new Set<Future<unknown>>([c, e, ok]));
+    expect(notDone.size).toBe(0);
   });
 
   test("refuses an unknown returnWhen", () => {
