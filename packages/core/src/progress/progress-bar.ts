@@ -127,7 +127,8 @@ export class ProgressBar {
       this.#stream.write(`${formatProgress(snapshot)}\n`);
       return;
     }
-    const columns = this.#stream.columns ?? 80;
+    // A terminal that reports no size (0 under `script`, pipes to a pty) gets 80 columns.
+    const columns = this.#stream.columns || 80;
     let line = formatProgress(snapshot, 20);
     if (line.length >= columns) line = formatProgress(snapshot);
     this.#stream.write(`${CLEAR}${line.slice(0, Math.max(0, columns - 1))}`);

@@ -137,6 +137,13 @@ describe("ProgressBar", () => {
     bar.close();
   });
 
+  test("a terminal that reports 0 columns still gets a visible line", () => {
+    const stream = fakeStream(true, 0);
+    const bar = new ProgressBar({ total: 2, label: "zero", stream, now: fakeClock().now });
+    expect(stream.screen()).toStartWith("zero 0/2");
+    bar.close();
+  });
+
   test("a bad total is refused", () => {
     expect(() => new ProgressBar({ total: -1, stream: fakeStream(false) })).toThrow(TypeError);
     expect(() => new ProgressBar({ total: Number.NaN, stream: fakeStream(false) })).toThrow(TypeError);
