@@ -96,6 +96,14 @@ describe("dashboard authentication", () => {
     expect(page).not.toMatch(/name="token"|\?token=/);
   });
 
+  test("logout clears the cookie", async () => {
+    const s = startServer();
+    const cookie = await login(s.base, ADMIN);
+    const res = await fetch(`${s.base}/dashboard/api/logout`, { method: "POST", headers: { cookie, ...HEADER } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toMatch(/^conc_dashboard=; Max-Age=0; Path=\/dashboard/);
+  });
+
   test("mutating requests need the non-simple header and a same-origin Origin", async () => {
     const s = startServer();
     const cookie = await login(s.base, ADMIN);
