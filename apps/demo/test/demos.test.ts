@@ -34,6 +34,18 @@ const expected: Record<string, (string | RegExp)[]> = {
     "子进程 3/4 启动,参数: hello from main",
     "所有子进程执行完毕",
   ],
+  allreduce: [
+    "子进程 0/4 写入: [1, 10, 100]",
+    "子进程 3/4 写入: [4, 40, 400]",
+    "子进程 2/4 all-reduce 结果: [10, 100, 1000]",
+    "共享内存中的和: [10, 100, 1000]",
+  ],
+  queue: [
+    "消费者取出: 0",
+    "消费者取出: 4",
+    "生产者退出码 0, 消费者退出码 0",
+    "消费者的结果: [0, 1, 4, 9, 16]",
+  ],
   popen: [
     "captured: ",
     "shell: out=null err=null",

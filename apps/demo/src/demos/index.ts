@@ -1,4 +1,5 @@
 import type { Demo } from "../demo.ts";
+import { allReduceDemo } from "./allreduce.ts";
 import { callCheck } from "./call-check.ts";
 import { deadlock } from "./deadlock.ts";
 import { distributed } from "./distributed.ts";
@@ -9,6 +10,7 @@ import { pool } from "./pool.ts";
 import { popenDemo } from "./popen.ts";
 import { processControl } from "./process-control.ts";
 import { processes } from "./processes.ts";
+import { queueDemo } from "./queue.ts";
 import { remote } from "./remote.ts";
 import { spawnDemo } from "./spawn.ts";
 import { threads } from "./threads.ts";
@@ -20,12 +22,14 @@ export const demos: Demo[] = [
   executorMap,
   executorSubmit,
   spawnDemo,
+  allReduceDemo,
   popenDemo,
   pipeline,
   processControl,
   deadlock,
   callCheck,
   pool,
+  queueDemo,
   remote,
   distributed,
 ];
