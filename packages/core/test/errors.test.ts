@@ -64,6 +64,17 @@ for (const kind of kinds) {
       expect((err.cause as tasks.PlainTaskError).detail).toBe(42);
     });
 
+    test("an AggregateError comes back with each of its errors rebuilt", async () => {
+      const ex = make();
+      const err = await ex.submit(tasks.throwAggregate).exception();
+      expect(err).toBeInstanceOf(AggregateError);
+      const agg = err as AggregateError;
+      expect(agg.message).toBe("both failed");
+      expect(agg.errors.length).toBe(2);
+      expect(agg.errors[0]).toBeInstanceOf(tasks.PlainTaskError);
+      expect(agg.errors[1]).toBeInstanceOf(RangeError);
+    });
+
     test("a class the module does not export arrives as RemoteError naming the class", async () => {
       const ex = make();
       const err = await ex.submit(tasks.throwUnknownClass).exception();

@@ -18,6 +18,8 @@ export interface SerializedError {
   cause?: SerializedError;
   hasCause: boolean;
   fields: Record<string, unknown>;
+  /** An AggregateError's `errors` (not an enumerable field, so carried apart). */
+  errors?: SerializedError[] | undefined;
   value?: unknown;
 }
 
@@ -65,6 +67,8 @@ export function serializeError(thrown: unknown, depth = 0): SerializedError {
     fields,
   };
   if (out.hasCause && depth < 8) out.cause = serializeCauseValue(thrown.cause, depth);
+  if (thrown instanceof AggregateError && Array.isArray(thrown.errors) && depth < 8)
+    out.errors = thrown.errors.map((e: unknown) => serializeError(e, depth + 1));
   return out;
 }
 
@@ -98,7 +102,7 @@ function findClass(
     // An unknown subclass of a specific built-in (RangeError...) keeps that built-in; one of plain
     // Error becomes a RemoteError (naming its class), which says more than a bare Error.
     (Object.hasOwn(BUILTINS, name) && !(className && name === "Error") ? BUILTINS[name] : undefined) ??
-    (name === "AggregateError" ? Error : undefined)
+    (name === "AggregateError" ? AggregateError : undefined)
   );
 }
 
@@ -122,6 +126,13 @@ export function deserializeError(data: SerializedError, resolve?: ErrorClassReso
     if (data.className) Object.assign(err, { remoteClass: data.className });
   }
   Object.defineProperty(err, "stack", { value: data.stack, writable: true, configurable: true });
+  if (data.errors) {
+    Object.defineProperty(err, "errors", {
+      value: data.errors.map((e) => deserializeError(e, resolve)),
+      writable: true,
+      configurable: true,
+    });
+  }
   if (data.hasCause && data.cause) {
     Object.defineProperty(err, "cause", {
       value: deserializeError(data.cause, resolve),
