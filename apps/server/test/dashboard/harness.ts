@@ -27,16 +27,23 @@ export async function cleanup(): Promise<void> {
 }
 
 export function startServer(
-  opts: { port?: number; pools?: { threads: ThreadPoolExecutor }; corsOrigins?: string[] } = {},
+  opts: {
+    port?: number;
+    pools?: { threads: ThreadPoolExecutor };
+    corsOrigins?: string[];
+    open?: boolean;
+  } = {},
 ): DashServer {
   const pools = opts.pools ?? { threads: new ThreadPoolExecutor({ module, maxWorkers: 2 }) };
   const app = createApp({
     pools,
     corsOrigins: opts.corsOrigins,
-    tokens: [
-      { token: ADMIN, role: "admin" },
-      { token: READ, role: "read" },
-    ],
+    tokens: opts.open
+      ? []
+      : [
+          { token: ADMIN, role: "admin" },
+          { token: READ, role: "read" },
+        ],
   } as Parameters<typeof createApp>[0]);
   const server = Bun.serve({
     port: opts.port ?? 0,

@@ -99,7 +99,10 @@ describe("dashboard authentication", () => {
   test("logout clears the cookie", async () => {
     const s = startServer();
     const cookie = await login(s.base, ADMIN);
-    const res = await fetch(`${s.base}/dashboard/api/logout`, { method: "POST", headers: { cookie, ...HEADER } });
+    const res = await fetch(`${s.base}/dashboard/api/logout`, {
+      method: "POST",
+      headers: { cookie, ...HEADER },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("set-cookie")).toMatch(/^conc_dashboard=; Max-Age=0; Path=\/dashboard/);
   });
@@ -131,6 +134,29 @@ describe("dashboard authentication", () => {
     const res = await fetch(`${s.base}/dashboard`, { headers: { host: "evil.example:80" } });
     expect(res.status).toBe(403);
     expect(await res.text()).not.toContain("login");
+  });
+});
+
+describe("dashboard page", () => {
+  test("served with a strict CSP, no-store, no framing; its assets come from the bundle", async () => {
+    const s = startServer();
+    const cookie = await login(s.base, ADMIN);
+    const res = await fetch(`${s.base}/dashboard`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    const html = await res.text();
+    const assets = [...html.matchAll(/\/dashboard\/assets\/[^"]+/g)].map((m) => m[0]);
+    expect(assets.some((a) => a.endsWith(".js")) && assets.some((a) => a.endsWith(".css"))).toBe(true);
+    for (const a of assets) expect((await fetch(`${s.base}${a}`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${s.base}/dashboard/assets/nope.js`, { headers: { cookie } })).status).toBe(404);
+  });
+
+  test("no token configured (loopback only): page and API open, everyone admin", async () => {
+    const s = startServer({ open: true });
+    expect((await fetch(`${s.base}/dashboard`)).status).toBe(200);
+    expect(await (await fetch(`${s.base}/dashboard/api/me`)).json()).toEqual({ role: "admin", open: true });
   });
 });
 
