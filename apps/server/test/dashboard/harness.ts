@@ -1,6 +1,6 @@
 /** A conc server (createApp) with an admin and a read token, on a free port; logins; cleanup. */
 import { ThreadPoolExecutor } from "@conc/core";
-import { type ConcApp, createApp } from "@conc/server";
+import { type ConcApp, type CreateAppOptions, createApp } from "@conc/server";
 import { RemoteExecutor } from "@conc/server/client";
 import type * as Tasks from "../../src/dashboard/tools/demo-tasks.ts";
 
@@ -13,9 +13,8 @@ export interface DashServer {
   app: ConcApp;
   server: ReturnType<typeof Bun.serve>;
   base: string;
-  pools: { threads: ThreadPoolExecutor };
-  /** A RemoteExecutor shut down by cleanup() (or by the test, with `owned: true`). */
-  client(opts?: { owned?: boolean }): RemoteExecutor<typeof Tasks>;
+  /** A RemoteExecutor on `pool` (default "threads"), shut down by cleanup() (or by the test, with `owned: true`). */
+  client(opts?: { owned?: boolean; pool?: string }): RemoteExecutor<typeof Tasks>;
   /** Stops the HTTP server and the app, keeping the pools (for restart tests). */
   stopServer(): Promise<void>;
 }
@@ -29,12 +28,14 @@ export async function cleanup(): Promise<void> {
 export function startServer(
   opts: {
     port?: number;
-    pools?: { threads: ThreadPoolExecutor };
+    /** Default: one thread pool "threads" (terminated by cleanup); given pools belong to the caller. */
+    pools?: CreateAppOptions["pools"];
     corsOrigins?: string[];
     open?: boolean;
   } = {},
 ): DashServer {
-  const pools = opts.pools ?? { threads: new ThreadPoolExecutor({ module, maxWorkers: 2 }) };
+  const threads = opts.pools ? undefined : new ThreadPoolExecutor({ module, maxWorkers: 2 });
+  const pools = opts.pools ?? { threads: threads as ThreadPoolExecutor };
   const app = createApp({
     pools,
     corsOrigins: opts.corsOrigins,
@@ -44,7 +45,7 @@ export function startServer(
           { token: ADMIN, role: "admin" },
           { token: READ, role: "read" },
         ],
-  } as Parameters<typeof createApp>[0]);
+  });
   const server = Bun.serve({
     port: opts.port ?? 0,
     hostname: "127.0.0.1",
@@ -59,16 +60,19 @@ export function startServer(
     await server.stop(true);
     await app.close();
   };
-  if (!opts.pools) cleanups.push(() => pools.threads.terminateWorkers());
+  if (threads) cleanups.push(() => threads.terminateWorkers());
   cleanups.push(stopServer);
   return {
     app,
     server,
     base,
-    pools,
     stopServer,
     client(o = {}) {
-      const c = new RemoteExecutor<typeof Tasks>({ url: `${base}/trpc`, token: ADMIN, pool: "threads" });
+      const c = new RemoteExecutor<typeof Tasks>({
+        url: `${base}/trpc`,
+        token: ADMIN,
+        pool: o.pool ?? "threads",
+      });
       if (!o.owned) cleanups.push(() => c.shutdown({ wait: false }));
       return c;
     },
