@@ -205,6 +205,23 @@ describe("dashboard in Chromium", () => {
   );
 
   test(
+    "a page whose session is gone (cookie cleared) falls back to the login form when its stream reconnects",
+    async () => {
+      const s1 = startServer();
+      const page = await open(s1.base);
+      await logIn(page, ADMIN);
+      const port = s1.server.port as number;
+      await chromium.context.clearCookies();
+      await s1.stopServer();
+      await page.waitForSelector('#conn[data-state="disconnected"]');
+      startServer({ port });
+      await page.locator("#login").waitFor({ timeout: 20_000 });
+      expect(await page.locator("#pools").count()).toBe(0);
+    },
+    T,
+  );
+
+  test(
     "a tampered session cookie gets 401 and the login form, never data",
     async () => {
       const s = startServer();
