@@ -1,0 +1,83 @@
+import { afterEach, expect, test } from "bun:test";
+import { Live, type Tick } from "./live.ts";
+import type { DashboardSource, PoolStats } from "./source.ts";
+
+/** A source whose counters the test moves by hand. */
+class Counters implements DashboardSource {
+  stats: PoolStats = {
+    name: "p",
+    kind: "threads",
+    workers: 1,
+    maxWorkers: 1,
+    queued: 0,
+    running: 0,
+    done: 0,
+    failed: 0,
+    cancelled: 0,
+  };
+  listeners = new Set<() => void>();
+  pools() {
+    return [{ ...this.stats }];
+  }
+  records() {
+    return [];
+  }
+  get() {
+    return undefined;
+  }
+  subscribe(fn: () => void) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+  cancel() {
+    return undefined;
+  }
+  finish(ok: boolean) {
+    if (ok) this.stats.done++;
+    else this.stats.failed++;
+    for (const l of this.listeners) l();
+  }
+}
+
+const lives: Live[] = [];
+afterEach(() => {
+  for (const l of lives.splice(0)) l.close();
+});
+
+function nextTick(live: Live): Promise<Tick> {
+  return new Promise((resolve) => {
+    const stop = live.listen((t) => {
+      stop();
+      resolve(t);
+    });
+  });
+}
+
+test("each tick carries the pools, the new throughput point and whether anything changed", async () => {
+  const src = new Counters();
+  const live = new Live(src, 5);
+  lives.push(live);
+  await nextTick(live); // the first tick reports the initial "changed"
+  const quiet = await nextTick(live);
+  expect(quiet.changed).toBe(false);
+  src.finish(true);
+  src.finish(true);
+  src.finish(false);
+  const t = await nextTick(live);
+  expect(t.changed).toBe(true);
+  expect(t.pools[0]).toMatchObject({ done: 2, failed: 1 });
+  const series = live.throughput.series().p ?? [];
+  expect(series.reduce((n, p) => n + p.completed, 0)).toBe(2);
+  expect(series.reduce((n, p) => n + p.failed, 0)).toBe(1);
+});
+
+test("close stops the ticks and drops the source subscription and listeners", async () => {
+  const src = new Counters();
+  const live = new Live(src, 5);
+  live.listen(() => {});
+  expect(src.listeners.size).toBe(1);
+  expect(live.listeners).toBe(1);
+  live.close();
+  expect(src.listeners.size).toBe(0);
+  expect(live.listeners).toBe(0);
+});
