@@ -92,6 +92,16 @@ describe("dashboard in Chromium", () => {
       // Filters: only the failed one.
       await page.selectOption("#f-status", "FAILED");
       await seen(page, '#tasks[data-total="1"]');
+
+      // An error with a cause: the detail shows the chain.
+      await remote.submit("failWithCause", "outer").exception();
+      await seen(page, '#tasks[data-total="2"]');
+      const causedId = await rowOf(page, "FAILED");
+      await page.click(`#tasks tr[data-id="${causedId}"] a.task-link`);
+      await page.locator(`#detail[data-id="${causedId}"]`).waitFor();
+      expect(await page.textContent('[data-field="error-message"]')).toBe("outer");
+      expect(await page.textContent('[data-field="cause-class"]')).toBe("RangeError");
+      expect(await page.textContent('[data-field="cause-message"]')).toBe("inner reason of outer");
       await page.selectOption("#f-status", "");
 
       // Cancel a running task (one that reported progress) from the page: it ends CANCELLED.

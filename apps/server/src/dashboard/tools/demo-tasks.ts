@@ -9,3 +9,8 @@ export async function halfway(total: number, ms: number): Promise<number> {
   await Bun.sleep(ms);
   return total;
 }
+
+/** Fails with an error that has a cause (the detail view shows the chain). */
+export function failWithCause(message: string): never {
+  throw new Error(message, { cause: new RangeError(`inner reason of ${message}`) });
+}
