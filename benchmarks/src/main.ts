@@ -10,13 +10,14 @@ import { advantage, fmt, type Row } from "./measure.ts";
 import { benchPool } from "./pool.ts";
 import { benchRemote } from "./remote.ts";
 import { benchSubprocess } from "./subprocess.ts";
+import { benchSync } from "./sync.ts";
 
 const quick = process.argv.includes("--quick");
 const outArg = process.argv.indexOf("--out");
 const outDir = outArg > 0 ? process.argv[outArg + 1] : undefined;
 const started = performance.now();
 const rows: Row[] = [];
-const groups = [benchExecutors, benchPool, benchSubprocess, benchRemote, benchDistributed];
+const groups = [benchExecutors, benchPool, benchSync, benchSubprocess, benchRemote, benchDistributed];
 for (const bench of withProgress(groups, { label: "bench groups" })) rows.push(...(await bench(quick)));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${platform()} ${arch()}, Bun ${Bun.version}`;

@@ -77,6 +77,17 @@ describe("Queue (one party)", () => {
     await expect(q.getAsync(0)).rejects.toThrow(Empty);
   });
 
+  test("waiting putAsync calls on one thread each keep their own item", async () => {
+    const q = keep(new Queue<string>({ maxsize: 1 }));
+    q.put("first");
+    const a = q.putAsync("second", 10_000);
+    const b = q.putAsync("third", 10_000);
+    const got: string[] = [];
+    for (let i = 0; i < 3; i++) got.push(await q.getAsync(10_000));
+    await Promise.all([a, b]);
+    expect(got).toEqual(["first", "second", "third"]);
+  });
+
   test("an item that cannot be cloned throws at put and leaves the queue working (bpo-30414)", () => {
     const q = keep(new Queue<unknown>({ maxsize: 1 }));
     expect(() => q.put(() => 1)).toThrow();

@@ -68,6 +68,23 @@ export function encodeItem(item: unknown): [Uint8Array, number] {
   return [scratch, n];
 }
 
+/** The scratch buffer encodeItem wrote to (valid until the next encodeItem on this thread). */
+export function scratchBytes(): Uint8Array {
+  return scratch;
+}
+
+/** Decodes a record body lying in one piece at `ring[at .. at+len)` without copying numbers or strings. */
+export function decodeAt(ring: Uint8Array, view: DataView, at: number, len: number): unknown {
+  switch (ring[at]) {
+    case T_NUMBER:
+      return view.getFloat64(at + 1, true);
+    case T_STRING:
+      return decoder.decode(ring.subarray(at + 1, at + len));
+    default:
+      return decodeItem(ring.slice(at, at + len));
+  }
+}
+
 /** Decodes one record body (`bytes` = tag + payload). */
 export function decodeItem(bytes: Uint8Array): unknown {
   switch (bytes[0]) {

@@ -8,7 +8,7 @@ import { ArgumentRangeError, ArgumentTypeError } from "../errors.ts";
 import { Empty, Full } from "./errors.ts";
 import { futexWake } from "./ffi.ts";
 import { Revive, registerKind } from "./handle.ts";
-import { decodeItem, encodeItem } from "./item-codec.ts";
+import { decodeAt, decodeItem, encodeItem, scratchBytes } from "./item-codec.ts";
 import { lockOp, tryLock, unlock } from "./mutex.ts";
 import { SyncPrimitive } from "./primitive.ts";
 import { createSegment, releaseSegment } from "./segment.ts";
@@ -66,6 +66,7 @@ function validateSize(v: unknown, what: string, min: number): number {
 export class Queue<T = unknown> extends SyncPrimitive {
   readonly #i32: Int32Array;
   readonly #ring: Uint8Array;
+  readonly #view: DataView;
   readonly #base: number;
   readonly #cap: number;
   readonly #maxsize: number;
@@ -92,6 +93,7 @@ export class Queue<T = unknown> extends SyncPrimitive {
     const seg = this.place.seg;
     this.#i32 = seg.i32;
     this.#ring = seg.u8.subarray(HEADER, HEADER + extra.cap);
+    this.#view = new DataView(this.#ring.buffer, this.#ring.byteOffset, extra.cap);
     this.#base = seg.addr;
     this.#cap = extra.cap;
     this.#maxsize = extra.maxsize;
@@ -104,12 +106,22 @@ export class Queue<T = unknown> extends SyncPrimitive {
   /** Puts `item`; blocks while full (Full after `timeout`, or at once with `block: false`). */
   put(item: T, options?: PutOptions): void {
     this.ensureOpen();
-    runSync(this.#putOp(item, putGetDeadline(options)));
+    const deadline = putGetDeadline(options);
+    const n = this.#encode(item);
+    // Fast path without a generator: the mutex is free and there is room.
+    if (tryLock(this.#i32, MUTEX)) {
+      if (this.#putLocked(n)) return;
+      this.#unlock();
+    }
+    runSync(this.#putOp(n, deadline));
   }
 
   putAsync(item: T, timeout?: number): Promise<void> {
     this.ensureOpen();
-    return runAsync(this.#putOp(item, deadlineOf(timeout)));
+    const deadline = deadlineOf(timeout);
+    const n = this.#encode(item);
+    // An async put may wait while other puts on this thread reuse the scratch buffer: it keeps a copy.
+    return runAsync(this.#putOp(n, deadline, scratchBytes().slice(0, n)));
   }
 
   putNowait(item: T): void {
@@ -119,7 +131,12 @@ export class Queue<T = unknown> extends SyncPrimitive {
   /** Takes the oldest item; blocks while empty (Empty after `timeout`, or at once with `block: false`). */
   get(options?: PutOptions): T {
     this.ensureOpen();
-    return runSync(this.#getOp(putGetDeadline(options))) as T;
+    const deadline = putGetDeadline(options);
+    if (Atomics.load(this.#i32, COUNT) > 0 && tryLock(this.#i32, MUTEX)) {
+      if (Atomics.load(this.#i32, COUNT) > 0) return this.#getLocked() as T;
+      this.#unlock();
+    }
+    return runSync(this.#getOp(deadline)) as T;
   }
 
   getAsync(timeout?: number): Promise<T> {
@@ -163,40 +180,58 @@ export class Queue<T = unknown> extends SyncPrimitive {
     futexWake(this.#base + word * 4, 1);
   }
 
-  *#putOp(item: T, deadline: number): Op<void> {
-    const [bytes, n] = encodeItem(item);
+  /** Puts the record encoded in the scratch buffer (`n` bytes), waiting for room. */
+  *#putOp(n: number, deadline: number, own?: Uint8Array): Op<void> {
+    const i32 = this.#i32;
+    for (;;) {
+      yield* this.#lock();
+      if (this.#putLocked(n, own)) return;
+      const seq = Atomics.load(i32, NOT_FULL);
+      if (performance.now() >= deadline) {
+        this.#unlock();
+        throw new Full();
+      }
+      Atomics.add(i32, PUT_SLEEPERS, 1);
+      this.#unlock();
+      yield { addr: this.#base + NOT_FULL * 4, expected: seq, deadline };
+      Atomics.sub(i32, PUT_SLEEPERS, 1);
+    }
+  }
+
+  /** Encodes into the scratch buffer; returns the record length. */
+  #encode(item: T): number {
+    const [, n] = encodeItem(item);
     if (n > this.#cap)
       throw new ArgumentRangeError(
         `A queue item of ${n} bytes does not fit the queue's ring (capacityBytes ${this.#cap}).`,
       );
+    return n;
+  }
+
+  /** With the mutex held: appends the scratch record and unlocks (true), or leaves it locked when full. */
+  #putLocked(n: number, own?: Uint8Array): boolean {
     const i32 = this.#i32;
-    for (;;) {
-      yield* this.#lock();
-      const count = Atomics.load(i32, COUNT);
-      if ((this.#maxsize > 0 && count >= this.#maxsize) || Atomics.load(i32, USED) + n > this.#cap) {
-        const seq = Atomics.load(i32, NOT_FULL);
-        if (performance.now() >= deadline) {
-          this.#unlock();
-          throw new Full();
-        }
-        Atomics.add(i32, PUT_SLEEPERS, 1);
-        this.#unlock();
-        yield { addr: this.#base + NOT_FULL * 4, expected: seq, deadline };
-        Atomics.sub(i32, PUT_SLEEPERS, 1);
-        continue;
-      }
-      const tail = Atomics.load(i32, TAIL);
-      const first = Math.min(n, this.#cap - tail);
-      this.#ring.set(bytes.subarray(0, first), tail);
-      if (first < n) this.#ring.set(bytes.subarray(first, n), 0);
-      Atomics.store(i32, TAIL, (tail + n) % this.#cap);
-      Atomics.add(i32, USED, n);
-      Atomics.add(i32, UNFINISHED, 1);
-      Atomics.store(i32, COUNT, count + 1);
-      this.#signal(NOT_EMPTY, GET_SLEEPERS);
-      this.#unlock();
-      return;
+    const count = Atomics.load(i32, COUNT);
+    if ((this.#maxsize > 0 && count >= this.#maxsize) || Atomics.load(i32, USED) + n > this.#cap)
+      return false;
+    const bytes = own ?? scratchBytes();
+    const ring = this.#ring;
+    const tail = Atomics.load(i32, TAIL);
+    if (tail + n <= this.#cap) {
+      if (n <= 32) for (let i = 0; i < n; i++) ring[tail + i] = bytes[i] as number;
+      else ring.set(bytes.subarray(0, n), tail);
+    } else {
+      const first = this.#cap - tail;
+      ring.set(bytes.subarray(0, first), tail);
+      ring.set(bytes.subarray(first, n), 0);
     }
+    Atomics.store(i32, TAIL, (tail + n) % this.#cap);
+    Atomics.add(i32, USED, n);
+    Atomics.add(i32, UNFINISHED, 1);
+    Atomics.store(i32, COUNT, count + 1);
+    this.#signal(NOT_EMPTY, GET_SLEEPERS);
+    this.#unlock();
+    return true;
   }
 
   *#getOp(deadline: number): Op<unknown> {
@@ -204,29 +239,36 @@ export class Queue<T = unknown> extends SyncPrimitive {
     for (;;) {
       for (let i = 0; i < SPINS && Atomics.load(i32, COUNT) === 0; i++);
       yield* this.#lock();
-      const count = Atomics.load(i32, COUNT);
-      if (count === 0) {
-        const seq = Atomics.load(i32, NOT_EMPTY);
-        if (performance.now() >= deadline) {
-          this.#unlock();
-          throw new Empty();
-        }
-        Atomics.add(i32, GET_SLEEPERS, 1);
+      if (Atomics.load(i32, COUNT) > 0) return this.#getLocked();
+      const seq = Atomics.load(i32, NOT_EMPTY);
+      if (performance.now() >= deadline) {
         this.#unlock();
-        yield { addr: this.#base + NOT_EMPTY * 4, expected: seq, deadline };
-        Atomics.sub(i32, GET_SLEEPERS, 1);
-        continue;
+        throw new Empty();
       }
-      const head = Atomics.load(i32, HEAD);
-      const n = this.#readLength(head);
-      const body = this.#copyOut((head + 4) % this.#cap, n - 4);
-      Atomics.store(i32, HEAD, (head + n) % this.#cap);
-      Atomics.sub(i32, USED, n);
-      Atomics.store(i32, COUNT, count - 1);
-      this.#signal(NOT_FULL, PUT_SLEEPERS);
+      Atomics.add(i32, GET_SLEEPERS, 1);
       this.#unlock();
-      return decodeItem(body);
+      yield { addr: this.#base + NOT_EMPTY * 4, expected: seq, deadline };
+      Atomics.sub(i32, GET_SLEEPERS, 1);
     }
+  }
+
+  /** With the mutex held and an item present: takes the oldest record, unlocks, returns the item. */
+  #getLocked(): unknown {
+    const i32 = this.#i32;
+    const head = Atomics.load(i32, HEAD);
+    const n = this.#readLength(head);
+    const at = (head + 4) % this.#cap;
+    // A record in one piece is decoded in place (before the space is handed back); a wrapped one is copied.
+    let value: unknown;
+    let body: Uint8Array | undefined;
+    if (at + n - 4 <= this.#cap) value = decodeAt(this.#ring, this.#view, at, n - 4);
+    else body = this.#copyOut(at, n - 4);
+    Atomics.store(i32, HEAD, (head + n) % this.#cap);
+    Atomics.sub(i32, USED, n);
+    Atomics.store(i32, COUNT, Atomics.load(i32, COUNT) - 1);
+    this.#signal(NOT_FULL, PUT_SLEEPERS);
+    this.#unlock();
+    return body === undefined ? value : decodeItem(body);
   }
 
   #readLength(pos: number): number {
