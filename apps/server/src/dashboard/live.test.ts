@@ -71,6 +71,18 @@ test("each tick carries the pools, the new throughput point and whether anything
   expect(series.reduce((n, p) => n + p.failed, 0)).toBe(1);
 });
 
+test("a task starting (queued and running move, no event from the source) counts as a change", async () => {
+  const src = new Counters();
+  const live = new Live(src, 5);
+  lives.push(live);
+  await nextTick(live);
+  expect((await nextTick(live)).changed).toBe(false);
+  src.stats.queued = 0;
+  src.stats.running = 1;
+  expect((await nextTick(live)).changed).toBe(true);
+  expect((await nextTick(live)).changed).toBe(false);
+});
+
 test("close stops the ticks and drops the source subscription and listeners", async () => {
   const src = new Counters();
   const live = new Live(src, 5);

@@ -18,6 +18,8 @@ export class Live {
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #unsubscribe: () => void;
   #dirty = true;
+  /** Queued and running per pool at the last tick: a task starting changes them but sends no event. */
+  #shape = "";
 
   constructor(
     readonly source: DashboardSource,
@@ -55,7 +57,9 @@ export class Live {
       return; // a source failing once must not end the ticker
     }
     const points = this.throughput.sample(pools, Date.now());
-    const tick = { pools, points, changed: this.#dirty };
+    const shape = pools.map((p) => `${p.queued}/${p.running}`).join(",");
+    const tick = { pools, points, changed: this.#dirty || shape !== this.#shape };
+    this.#shape = shape;
     this.#dirty = false;
     for (const send of this.#clients) send(tick);
   }

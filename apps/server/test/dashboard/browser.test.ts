@@ -10,6 +10,8 @@ import { ADMIN, cleanup, READ, startServer } from "./harness.ts";
 const T = 60_000;
 let chromium: LaunchedBrowser;
 const pages: Page[] = [];
+/** Script errors and Content-Security-Policy violations of every page: each test ends with none. */
+const problems: string[] = [];
 
 beforeAll(async () => {
   chromium = await launchChromium();
@@ -18,15 +20,26 @@ afterEach(async () => {
   for (const p of pages.splice(0)) await p.close().catch(() => {});
   await chromium.context.clearCookies();
   await cleanup();
+  expect(problems.splice(0)).toEqual([]);
 });
 afterAll(async () => {
   await chromium?.close();
 });
 
-async function open(base: string): Promise<Page> {
+async function newPage(): Promise<Page> {
   const page = await chromium.context.newPage();
   pages.push(page);
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && /Content Security Policy|Refused to/.test(msg.text()))
+      problems.push(msg.text());
+  });
   page.setDefaultTimeout(15_000);
+  return page;
+}
+
+async function open(base: string): Promise<Page> {
+  const page = await newPage();
   const res = await page.goto(`${base}/dashboard`);
   expect(res?.status()).toBe(401);
   return page;
@@ -150,8 +163,7 @@ describe("dashboard in Chromium", () => {
       const s = startServer();
       const remote = s.client();
       const fut = remote.submit("sleep", 60_000);
-      const page = await chromium.context.newPage();
-      pages.push(page);
+      const page = await newPage();
       // No live updates on this page: its row keeps the cancel button after the task has ended.
       await page.route("**/dashboard/api/events", (r) => r.abort());
       await page.goto(`${s.base}/dashboard`);
