@@ -2,13 +2,16 @@
 import { sharedClaims } from "./claims.ts";
 import type { ParentMessage, WorkerMessage } from "./protocol.ts";
 import type { WorkerEvents, WorkerHandle } from "./transport.ts";
+import { packTasks, unpackResults } from "./typed-numbers.ts";
 
 const ENTRY = new URL("../entry/thread-entry.ts", import.meta.url);
 
 export function startThreadWorker(events: WorkerEvents, slots: number): WorkerHandle {
   const worker = new Worker(ENTRY);
   let exited = false;
-  worker.addEventListener("message", (e: MessageEvent<WorkerMessage>) => events.onMessage(e.data));
+  worker.addEventListener("message", (e: MessageEvent<WorkerMessage>) =>
+    events.onMessage(unpackResults(e.data)),
+  );
   // An uncaught error ends the worker; "close" follows with the code.
   worker.addEventListener("error", (e) => {
     e.preventDefault();
@@ -23,7 +26,8 @@ export function startThreadWorker(events: WorkerEvents, slots: number): WorkerHa
     pid: undefined,
     claims: sharedClaims(slots),
     send(msg: ParentMessage) {
-      worker.postMessage(msg);
+      const [packed, transfer] = packTasks(msg);
+      worker.postMessage(packed, transfer);
     },
     ref() {
       worker.ref();
