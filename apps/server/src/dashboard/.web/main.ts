@@ -4,7 +4,7 @@ import "./style.css";
 import { ApiError, BASE, get, post } from "./api.ts";
 import { ThroughputChart } from "./chart.ts";
 import { renderDetail } from "./detail.ts";
-import { renderPools, renderTasks } from "./tables.ts";
+import { renderPools, renderTasks, tickDurations } from "./tables.ts";
 import type { Detail, Hello, Page, Pool, Tick } from "./types.ts";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -14,6 +14,8 @@ const state = {
   page: 1,
   pages: 0,
   detail: undefined as string | undefined,
+  /** When the table was last fetched (performance.now()), for live durations. */
+  fetchedAt: 0,
 };
 const chart = new ThroughputChart($("chart"));
 const conn = $("conn");
@@ -66,6 +68,7 @@ async function loadPage(): Promise<void> {
   try {
     const p = await get<Page>(`/api/tasks?${q}`);
     state.pages = p.pages;
+    state.fetchedAt = performance.now();
     renderTasks($("tasks").querySelector("tbody") as HTMLElement, p.rows, {
       canCancel: state.role === "admin",
       open: (id) => void openDetail(id),
@@ -124,6 +127,7 @@ function connect(): void {
     pools(t.pools);
     chart.add(t.points);
     if (t.changed) refresh();
+    else tickDurations($("tasks").querySelector("tbody") as HTMLElement, state.fetchedAt);
   });
   es.onerror = () => {
     setConn("disconnected");

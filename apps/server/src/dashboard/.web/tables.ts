@@ -22,6 +22,15 @@ export function renderPools(tbody: HTMLElement, pools: Pool[]): void {
   );
 }
 
+/** Advances the durations of unfinished rows by the time since the page was fetched (no request). */
+export function tickDurations(tbody: HTMLElement, fetchedAt: number): void {
+  const elapsed = performance.now() - fetchedAt;
+  for (const td of tbody.querySelectorAll<HTMLElement>(
+    'tr[data-status="RUNNING"] [data-col="duration"], tr[data-status="PENDING"] [data-col="duration"]',
+  ))
+    td.textContent = duration(Number(td.dataset.ms) + elapsed);
+}
+
 export interface RowActions {
   canCancel: boolean;
   open(id: string): void;
@@ -51,7 +60,7 @@ export function renderTasks(tbody: HTMLElement, rows: Row[], actions: RowActions
         el("td", {}, r.task),
         el("td", { class: `status ${r.status.toLowerCase()}`, "data-col": "status" }, r.status),
         el("td", {}, time(r.submittedAt)),
-        el("td", {}, duration(r.durationMs)),
+        el("td", { "data-col": "duration", "data-ms": String(r.durationMs) }, duration(r.durationMs)),
         el("td", { "data-col": "progress" }, progress(r.progress)),
         cell,
       );
