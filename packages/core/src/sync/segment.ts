@@ -23,7 +23,14 @@ export interface Place {
   readonly offset: number;
 }
 
-const mapped = new Map<string, Segment>();
+/**
+ * Mappings of this thread by path, held weakly: a worker that revived many short-lived queues lets the
+ * mappings of those nobody references any more be collected (and unmapped) instead of keeping them forever.
+ */
+const mapped = new Map<string, WeakRef<Segment>>();
+const forget = new FinalizationRegistry<string>((path) => {
+  if (mapped.get(path)?.deref() === undefined) mapped.delete(path);
+});
 const owned = new Map<string, number>();
 let counter = 0;
 
@@ -43,7 +50,8 @@ function map(path: string): Segment {
     i32: new Int32Array(u8.buffer, u8.byteOffset, u8.byteLength >> 2),
     addr: addressOf(u8),
   };
-  mapped.set(path, seg);
+  mapped.set(path, new WeakRef(seg));
+  forget.register(seg, path);
   return seg;
 }
 
@@ -63,7 +71,7 @@ export function createSegment(size: number): Segment {
 
 /** Maps a segment made elsewhere (once per thread). */
 export function openSegment(path: string, host: string): Segment {
-  const seg = mapped.get(path);
+  const seg = mapped.get(path)?.deref();
   if (seg) return seg;
   if (host !== HOST) {
     throw new Error(
