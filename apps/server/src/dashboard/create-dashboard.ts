@@ -8,7 +8,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import { buildAssets } from "./assets.ts";
 import { adminOnly, type DashEnv, mutationGuard, sessionGuard } from "./guard.ts";
-import { Live, type Tick } from "./live.ts";
+import { Live, latestWins, type Tick } from "./live.ts";
 import { appPage, loginPage, type Page } from "./pages.ts";
 import { preview } from "./preview.ts";
 import { SESSION_COOKIE, SESSION_MS, Sessions } from "./session.ts";
@@ -150,11 +150,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         retry: 1000,
       });
       const ended = new Promise<void>((resolve) => {
-        const stop = live.listen((tick: Tick) => {
-          chain = chain
-            .then(() => stream.writeSSE({ event: "tick", data: JSON.stringify(tick) }))
-            .catch(finish);
-        });
+        const stop = live.listen(
+          latestWins(
+            (tick: Tick) =>
+              (chain = chain.then(() => stream.writeSSE({ event: "tick", data: JSON.stringify(tick) }))),
+            () => finish(),
+          ),
+        );
         const finish = () => {
           stop();
           closers.delete(finish);

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { Live, type Tick } from "./live.ts";
+import { Live, latestWins, type Tick } from "./live.ts";
 import type { DashboardSource, PoolStats } from "./source.ts";
 
 /** A source whose counters the test moves by hand. */
@@ -92,4 +92,54 @@ test("close stops the ticks and drops the source subscription and listeners", as
   live.close();
   expect(src.listeners.size).toBe(0);
   expect(live.listeners).toBe(0);
+});
+
+test("latestWins: while a write is in flight, later ticks merge into one (no queue)", async () => {
+  const written: Tick[] = [];
+  let release: () => void = () => {};
+  const feed = latestWins(
+    (t) => {
+      written.push(t);
+      return new Promise<void>((r) => (release = r));
+    },
+    () => {},
+  );
+  const tick = (n: number, changed: boolean, pool = "p"): Tick => ({
+    pools: [],
+    points: { [pool]: { t: n, completed: n, failed: 0 } },
+    changed,
+  });
+  feed(tick(1, false));
+  for (let n = 2; n <= 100; n++) feed(tick(n, n === 50));
+  feed(tick(101, false, "q"));
+  expect(written.length).toBe(1);
+  release();
+  await Bun.sleep(0);
+  expect(written.length).toBe(2);
+  expect(written[1]).toEqual({
+    pools: [],
+    points: { p: { t: 100, completed: 100, failed: 0 }, q: { t: 101, completed: 101, failed: 0 } },
+    changed: true,
+  });
+  release();
+  await Bun.sleep(0);
+  expect(written.length).toBe(2);
+  feed(tick(102, false));
+  expect(written.length).toBe(3);
+});
+
+test("latestWins: a failed write reports its error (the stream then ends)", async () => {
+  const errors: unknown[] = [];
+  let calls = 0;
+  const feed = latestWins(
+    async () => {
+      calls++;
+      throw new Error("gone");
+    },
+    (e) => errors.push(e),
+  );
+  feed({ pools: [], points: {}, changed: false });
+  await Bun.sleep(0);
+  expect(errors.length).toBe(1);
+  expect(calls).toBe(1);
 });

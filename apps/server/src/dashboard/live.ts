@@ -64,3 +64,41 @@ export class Live {
     for (const send of this.#clients) send(tick);
   }
 }
+
+/**
+ * Feeds ticks to a slow writer without queueing them: while a write is in flight, later ticks merge into
+ * one (latest pools, latest point per pool, changed if any was), so a stalled client costs one tick of memory.
+ */
+export function latestWins(
+  write: (tick: Tick) => Promise<void>,
+  onError: (err: unknown) => void,
+): (tick: Tick) => void {
+  let writing = false;
+  let pending: Tick | undefined;
+  const drain = async (first: Tick) => {
+    writing = true;
+    try {
+      for (let t: Tick | undefined = first; t; t = pending) {
+        pending = undefined;
+        await write(t);
+      }
+    } catch (err) {
+      onError(err);
+    } finally {
+      writing = false;
+    }
+  };
+  return (tick) => {
+    if (!writing) {
+      void drain(tick);
+      return;
+    }
+    pending = pending
+      ? {
+          pools: tick.pools,
+          points: { ...pending.points, ...tick.points },
+          changed: pending.changed || tick.changed,
+        }
+      : tick;
+  };
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { preview } from "./preview.ts";
+import { preview, ROW_LIMITS } from "./preview.ts";
 
 test("any value becomes bounded JSON", () => {
   const cyc: Record<string, unknown> = { a: 1 };
@@ -31,4 +31,16 @@ test("any value becomes bounded JSON", () => {
   // The same object twice (not a cycle) is shown twice.
   const shared = { x: 1 };
   expect(preview([shared, shared])).toEqual([{ x: 1 }, { x: 1 }]);
+});
+
+test("a value too large in all directions stays within the budget", () => {
+  // 50^6 leaves as a tree, built from shared levels (so building it costs nothing).
+  const wide = (d: number): unknown => (d === 0 ? "x".repeat(100) : new Array(50).fill(wide(d - 1)));
+  const big = JSON.stringify(preview(wide(6)));
+  expect(big.length).toBeLessThan(200_000);
+  const row = JSON.stringify(
+    preview({ done: 1, total: 2, note: "y".repeat(500), list: wide(3) }, ROW_LIMITS),
+  );
+  expect(row.length).toBeLessThan(1_000);
+  expect(preview({ done: 1, total: 2 }, ROW_LIMITS)).toEqual({ done: 1, total: 2 });
 });

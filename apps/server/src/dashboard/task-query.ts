@@ -3,6 +3,7 @@
  * page, never an error) and answered in two linear passes over the retained records, with no sort and
  * no copy of the whole set (100k records answer in a few milliseconds).
  */
+import { preview, ROW_LIMITS } from "./preview.ts";
 import type { TaskRecordView } from "./source.ts";
 
 /** What the page shows: FINISHED splits into FINISHED (returned) and FAILED (threw or timed out). */
@@ -78,7 +79,7 @@ export function toRow(r: TaskRecordView, now: number): TaskRow {
     startedAt: r.startedAt ?? null,
     finishedAt: r.finishedAt ?? null,
     durationMs: Math.max(0, (r.finishedAt ?? now) - from),
-    progress: r.progress ?? null,
+    progress: typeof r.progress === "number" ? r.progress : preview(r.progress ?? null, ROW_LIMITS),
   };
 }
 
