@@ -8,6 +8,8 @@ import {
   Pool,
   Process,
   Queue,
+  reviveHandles,
+  Semaphore,
   SharedArray,
   spawn,
   Thread,
@@ -98,6 +100,33 @@ test("spawn: ranks meet at a Barrier and write into a SharedArray", async () => 
   await spawn(t.rankSum, { args: [b, arr], nprocs: 3, module });
   expect(arr.toArray()).toEqual([1, 2, 3]);
 });
+
+test("200 main-thread async waits at once (more than one helper thread's 127) all resolve", async () => {
+  const sem = keep(new Semaphore(0));
+  const waits = Array.from({ length: 200 }, () => sem.acquireAsync(10_000));
+  sem.release(200);
+  expect((await Promise.all(waits)).every(Boolean)).toBe(true);
+  expect(sem.getValue()).toBe(0);
+  const late = Array.from({ length: 130 }, () => sem.acquireAsync(20));
+  expect((await Promise.all(late)).some(Boolean)).toBe(false);
+});
+
+test("a handle that reaches another host fails with a message that says so", () => {
+  const lock = keep(new Lock());
+  const copy = structuredClone(lock) as { __concSync: { h: string } };
+  copy.__concSync.h = "some-other-host";
+  expect(() => reviveHandles([copy])).toThrow(/shared memory works on one machine only/);
+});
+
+for (const kind of kinds) {
+  test(`*Async twins inside an async task in a worker (${kind.name})`, async () => {
+    await using ex = kind.make(1);
+    const q = keep(new Queue<number>());
+    const f = ex.submit(t.getAsyncInWorker, q, 3);
+    for (const x of [1, 2, 3]) await q.putAsync(x);
+    expect(await f.result()).toBe(6);
+  });
+}
 
 test("nothing of conc is left in /dev/shm", () => {
   expect(concShm()).toEqual([]);

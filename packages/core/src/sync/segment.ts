@@ -71,13 +71,13 @@ export function createSegment(size: number): Segment {
 
 /** Maps a segment made elsewhere (once per thread). */
 export function openSegment(path: string, host: string): Segment {
-  const seg = mapped.get(path)?.deref();
-  if (seg) return seg;
   if (host !== HOST) {
     throw new Error(
       `A conc sync primitive made on host ${host} reached host ${HOST}: shared memory works on one machine only. Pass plain data to remote workers.`,
     );
   }
+  const seg = mapped.get(path)?.deref();
+  if (seg) return seg;
   try {
     return map(path);
   } catch (err) {
