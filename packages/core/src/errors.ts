@@ -1,6 +1,7 @@
 /**
- * Every error @conc/core raises. Each has a stable `name` so it survives serialization,
- * and the fields a caller needs to act on it.
+ * Every error @conc/core raises. Each has a stable `name` so it survives serialization, a
+ * `code` to branch on (RemoteError keeps the remote error's own fields instead), and the
+ * fields a caller needs to act on it.
  */
 
 /** Codes carried by conc's validation errors, so callers (the server) map them without guessing. */
@@ -43,6 +44,7 @@ export function isValidationError(err: unknown): err is ArgumentTypeError | Argu
 /** The future was cancelled before it ran. `await fut.result()` rejects with this. */
 export class CancelledError extends Error {
   override name = "CancelledError";
+  readonly code = "CANCELLED";
   constructor(message = "The future was cancelled before it ran.", options?: ErrorOptions) {
     super(message, options);
   }
@@ -51,6 +53,7 @@ export class CancelledError extends Error {
 /** A deadline passed. Waiting with a timeout never cancels the work itself. */
 export class TimeoutError extends Error {
   override name = "TimeoutError";
+  readonly code = "TIMEOUT";
   readonly timeoutMs: number | undefined;
   constructor(message = "The operation timed out.", options?: ErrorOptions & { timeoutMs?: number }) {
     super(message, options);
@@ -61,6 +64,7 @@ export class TimeoutError extends Error {
 /** An operation is not allowed in the future's current state (e.g. setting a result twice). */
 export class InvalidStateError extends Error {
   override name = "InvalidStateError";
+  readonly code = "INVALID_STATE";
 }
 
 /** The executor can no longer run work (e.g. its initializer failed). Create a new one. */
@@ -81,6 +85,7 @@ export class BrokenProcessPoolError extends BrokenExecutorError {
 /** Work was submitted after `shutdown()` (or to a closed Pool). */
 export class ExecutorShutdownError extends Error {
   override name = "ExecutorShutdownError";
+  readonly code = "EXECUTOR_SHUTDOWN";
   constructor(
     message = "Cannot submit new work after shutdown(): create a new executor.",
     options?: ErrorOptions,
@@ -92,6 +97,7 @@ export class ExecutorShutdownError extends Error {
 /** The worker running a task died (exit, signal, out of memory) before the task finished. */
 export class WorkerExitedError extends Error {
   override name = "WorkerExitedError";
+  readonly code = "WORKER_EXITED";
   readonly exitCode: number | null;
   /** Signal name such as "SIGKILL", or null. */
   readonly signal: string | null;
@@ -133,6 +139,7 @@ export class RemoteError extends Error {
 /** spawn(): a process's function threw. `cause` is the original error. */
 export class ProcessRaisedError extends Error {
   override name = "ProcessRaisedError";
+  readonly code = "PROCESS_RAISED";
   readonly errorIndex: number;
   readonly errorPid: number | undefined;
   constructor(errorIndex: number, errorPid: number | undefined, cause: unknown) {
@@ -146,6 +153,7 @@ export class ProcessRaisedError extends Error {
 /** spawn(): a process exited with a non-zero code or was killed by a signal. */
 export class ProcessExitedError extends Error {
   override name = "ProcessExitedError";
+  readonly code = "PROCESS_EXITED";
   readonly errorIndex: number;
   readonly errorPid: number | undefined;
   readonly exitCode: number;
