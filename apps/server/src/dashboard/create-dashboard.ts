@@ -9,6 +9,7 @@ import { streamSSE } from "hono/streaming";
 import { buildAssets } from "./assets.ts";
 import { adminOnly, type DashEnv, mutationGuard, sessionGuard } from "./guard.ts";
 import { Live, latestWins, type Tick } from "./live.ts";
+import { LoginThrottle, type ThrottleOptions } from "./login-throttle.ts";
 import { appPage, loginPage, type Page } from "./pages.ts";
 import { preview } from "./preview.ts";
 import { SESSION_COOKIE, SESSION_MS, Sessions } from "./session.ts";
@@ -23,6 +24,8 @@ export interface DashboardOptions {
   basePath?: string;
   /** How often pools are sampled and pushed to open pages. Default 500 ms. */
   tickMs?: number;
+  /** Wrong tokens tolerated per client address (default 10 a minute, then 429). */
+  loginThrottle?: ThrottleOptions;
 }
 
 export interface Dashboard extends Hono<DashEnv> {
@@ -37,6 +40,12 @@ function send(page: Page, status: 200 | 401): Response {
   });
 }
 
+/** The peer address when the app runs under Bun.serve (Hono passes the server as env), else one shared key. */
+function clientAddress(env: unknown, req: Request): string {
+  const server = env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
+  return server?.requestIP?.(req)?.address ?? "unknown";
+}
+
 export function createDashboard(options: DashboardOptions): Dashboard {
   const base = options.basePath ?? "/dashboard";
   const { source } = options;
@@ -44,6 +53,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const live = new Live(source, options.tickMs ?? 500);
   const closers = new Set<() => void>();
   const login = loginPage(base);
+  const throttle = new LoginThrottle(options.loginThrottle);
   // Bundle now, so the first page view does not wait for it (a failure shows on that view, as a 500).
   buildAssets().catch(() => {});
   // Routes carry the full path, so the sub-app serves the same whether mounted (at "/") or used alone.
@@ -77,8 +87,17 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     async (c) => {
       const body = (await c.req.json().catch(() => undefined)) as { token?: unknown } | undefined;
       if (sessions.open) return c.json({ role: "admin" });
+      const address = clientAddress(c.env, c.req.raw);
+      const wait = throttle.retryAfterMs(address, Date.now());
+      if (wait > 0) {
+        c.header("retry-after", String(Math.ceil(wait / 1000)));
+        return c.json({ error: "Too many wrong tokens: wait a minute, then try again." }, 429);
+      }
       const cookie = typeof body?.token === "string" ? sessions.issue(body.token) : undefined;
-      if (!cookie) return c.json({ error: "Wrong token." }, 401);
+      if (!cookie) {
+        throttle.fail(address, Date.now());
+        return c.json({ error: "Wrong token." }, 401);
+      }
       setCookie(c, SESSION_COOKIE, cookie, {
         httpOnly: true,
         sameSite: "Strict",

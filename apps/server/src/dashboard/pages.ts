@@ -21,7 +21,7 @@ function loginScript(base: string): string {
       body: JSON.stringify({ token: document.getElementById("token").value }),
     });
     if (res.ok) { location.replace(${JSON.stringify(base)}); return; }
-    msg.textContent = res.status === 401 ? "Wrong token." : "Login failed (" + res.status + ").";
+    msg.textContent = res.status === 401 ? "Wrong token." : res.status === 429 ? "Too many wrong tokens: wait a minute." : "Login failed (" + res.status + ").";
   } catch { msg.textContent = "The server cannot be reached."; }
 });`;
 }

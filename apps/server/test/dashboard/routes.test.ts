@@ -96,6 +96,21 @@ describe("dashboard authentication", () => {
     expect(page).not.toMatch(/name="token"|\?token=/);
   });
 
+  test("wrong tokens are throttled per address: 10 a minute, then 429 even for the right token", async () => {
+    const s = startServer();
+    const attempt = (token: string) =>
+      fetch(`${s.base}/dashboard/api/login`, {
+        method: "POST",
+        headers: { ...HEADER, "content-type": "application/json" },
+        body: JSON.stringify({ token }),
+      });
+    for (let i = 0; i < 10; i++) expect((await attempt(`guess-${i}-0123456789`)).status).toBe(401);
+    const refused = await attempt(ADMIN);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(refused.headers.get("set-cookie")).toBeNull();
+  });
+
   test("logout clears the cookie", async () => {
     const s = startServer();
     const cookie = await login(s.base, ADMIN);
