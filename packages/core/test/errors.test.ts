@@ -2,12 +2,19 @@ import { afterEach, describe, expect, test } from "bun:test";
 import {
   ArgumentRangeError,
   ArgumentTypeError,
+  CancelledError,
   deserializeError,
+  ExecutorShutdownError,
+  InvalidStateError,
   isValidationError,
+  ProcessExitedError,
   ProcessPoolExecutor,
+  ProcessRaisedError,
   RemoteError,
   serializeError,
   ThreadPoolExecutor,
+  TimeoutError,
+  WorkerExitedError,
 } from "@conc/core";
 import * as tasks from "./fixtures/error-tasks.ts";
 
@@ -112,6 +119,23 @@ describe("error codec", () => {
       expect(err).toBeInstanceOf(RemoteError);
       expect((err as Error).message).toBe("m");
     }
+  });
+});
+
+describe("core errors carry a code", () => {
+  test.each([
+    [new CancelledError(), "CANCELLED"],
+    [new TimeoutError(), "TIMEOUT"],
+    [new InvalidStateError("x"), "INVALID_STATE"],
+    [new ExecutorShutdownError(), "EXECUTOR_SHUTDOWN"],
+    [new WorkerExitedError({ exitCode: null, signal: "SIGKILL" }), "WORKER_EXITED"],
+    [new ProcessRaisedError(0, 1, new Error("x")), "PROCESS_RAISED"],
+    [new ProcessExitedError(0, 1, 3, null), "PROCESS_EXITED"],
+  ])("%p has code %p, kept across the codec", (err, code) => {
+    expect((err as { code: string }).code).toBe(code);
+    const back = deserializeError(serializeError(err)) as { code?: string; name: string };
+    expect(back.code).toBe(code);
+    expect(back.name).toBe(err.name);
   });
 });
 
