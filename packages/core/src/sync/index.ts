@@ -17,10 +17,12 @@ export {
 export { Event } from "./event.ts";
 /** Worker side of the crossing: `reviveHandles(args)`; parent side: `containsHandles(args)`. */
 export { containsHandles, reviveHandles } from "./handle.ts";
+/** `q.put(job); q.get(); q.taskDone(); await q.joinAsync()` */
+export { JoinableQueue, SimpleQueue } from "./joinable-queue.ts";
 /** `using _ = lock.hold(); ...` */
 export { type AcquireOptions, type Held, Lock, RLock } from "./lock.ts";
 /** `q.put(x); const y = q.get({ timeout: 100 })` */
-export { JoinableQueue, type PutOptions, Queue, type QueueOptions, SimpleQueue } from "./queue.ts";
+export { type PutOptions, Queue, type QueueOptions } from "./queue.ts";
 /** `const sem = new BoundedSemaphore(2)` */
 export { BoundedSemaphore, Semaphore } from "./semaphore.ts";
 /** `const a = new SharedArray("f64", 8); a.array[0] = 1` */
