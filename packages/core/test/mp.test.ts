@@ -147,6 +147,13 @@ for (const kind of pools) {
       }
     });
 
+    test("map/starmap read their input at the call: an input error is raised there (CPython test_map_handle_iterable_exception)", () => {
+      const pool = kind.make();
+      expect(() => pool.map(tasks.square, exceptionThrowingGenerator(1, 0), 1)).toThrow(SayWhenError);
+      expect(() => pool.map(tasks.square, exceptionThrowingGenerator(10, 3), 2)).toThrow(SayWhenError);
+      expect(() => pool.mapAsync(tasks.square, exceptionThrowingGenerator(10, 3))).toThrow(SayWhenError);
+    });
+
     test("imapUnordered: an input error comes after the values submitted before it", async () => {
       const pool = kind.make();
       const first = await drain(pool.imapUnordered(tasks.square, exceptionThrowingGenerator(1, 0)), []);
