@@ -206,6 +206,9 @@ export function mapSource<R>(
   let running: Promise<unknown> | undefined;
   const iterator: AsyncIterableIterator<R> = {
     next(): Promise<IteratorResult<R>> {
+      // Hot path: a result already buffered (a chunk's) costs no async step (~4x less per item, D measured).
+      if (running === undefined && bufIndex < buffer.length)
+        return Promise.resolve({ done: false, value: buffer[bufIndex++] as R });
       const p = running ? running.then(step, step) : step();
       running = p;
       const clear = () => {
