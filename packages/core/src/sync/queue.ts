@@ -162,6 +162,12 @@ export class Queue<T = unknown> extends SyncPrimitive {
     return this.#maxsize > 0 && this.qsize() >= this.#maxsize;
   }
 
+  /** Python's join_thread(): there is no feeder thread here (a put is in shared memory once it returns). */
+  joinThread(): void {}
+
+  /** Python's cancel_join_thread(): nothing to cancel, see joinThread(). */
+  cancelJoinThread(): void {}
+
   protected override onClose(): void {
     if (this.creator) releaseSegment(this.place.seg);
   }
