@@ -4,11 +4,12 @@
  * PENDING→CANCELLED; whoever wins decides. A cancel *message* arrives too late for work sent ahead,
  * which a worker runs in one burst (BUN-NOTES.md "Shared memory").
  *
- * Threads share a SharedArrayBuffer. Processes map the same file (Bun.mmap): the parent creates it
- * under /dev/shm, hands the child an open descriptor of it (stdio slot CLAIM_FD) and removes the
- * name right after spawning, so no file outlives even a parent that is killed (`bun test` runs no
- * exit hooks); the child maps /proc/self/fd/CLAIM_FD.
+ * Threads share a SharedArrayBuffer. Processes map the same memory file (Bun.mmap): an anonymous
+ * memfd (no name anywhere, so nothing can be left behind), or where memfd_create is missing a file
+ * under /dev/shm whose name is removed right after spawning. The child gets an open descriptor of
+ * it as stdio slot CLAIM_FD and maps /proc/self/fd/CLAIM_FD.
  */
+import { dlopen, FFIType, ptr } from "bun:ffi";
 import { closeSync, existsSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,9 +44,56 @@ export interface FileClaims extends ClaimBoard {
   detach(): void;
 }
 
-/** Words in a file mapped by both processes (process workers). */
+type MemfdCreate = (name: number, flags: number) => number;
+let memfdCreate: MemfdCreate | null | undefined;
+const MEMFD_NAME = Buffer.from("conc-claims\0");
+const MFD_CLOEXEC = 1;
+
+/** libc's memfd_create, or null where it cannot be had. */
+function memfd(): MemfdCreate | null {
+  if (memfdCreate !== undefined) return memfdCreate;
+  try {
+    const libc = dlopen("libc.so.6", {
+      memfd_create: { args: [FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+    });
+    memfdCreate = libc.symbols.memfd_create as unknown as MemfdCreate;
+  } catch {
+    memfdCreate = null;
+  }
+  return memfdCreate;
+}
+
+/** Words in memory mapped by both processes (process workers). */
 export function fileClaims(slots: number): FileClaims {
   const bytes = Math.max(4096, slots * 4);
+  const create = memfd();
+  const fd = create ? create(ptr(MEMFD_NAME), MFD_CLOEXEC) : -1;
+  if (fd >= 0) {
+    let words: Int32Array;
+    try {
+      ftruncateSync(fd, bytes);
+      words = mapWords(`/proc/self/fd/${fd}`, bytes);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    let open = true;
+    return {
+      words,
+      fd,
+      init: { fd: CLAIM_FD, bytes },
+      detach() {
+        if (!open) return;
+        open = false;
+        closeSync(fd);
+      },
+    };
+  }
+  return namedFileClaims(bytes);
+}
+
+/** The fallback: a file under /dev/shm, named only between its creation and the spawn. */
+function namedFileClaims(bytes: number): FileClaims {
   const path = join(
     SHM_DIR,
     `conc-claims-${process.pid}-${fileCounter++}-${Math.random().toString(36).slice(2, 10)}`,
