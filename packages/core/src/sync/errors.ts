@@ -6,7 +6,7 @@
 /** `Queue.get` found nothing (non-blocking, or nothing arrived before the timeout). */
 export class Empty extends Error {
   override name = "Empty";
-  readonly code = "ERR_QUEUE_EMPTY";
+  readonly code = "EMPTY";
   constructor(message = "The queue is empty.", options?: ErrorOptions) {
     super(message, options);
   }
@@ -15,7 +15,7 @@ export class Empty extends Error {
 /** `Queue.put` found the queue full (non-blocking, or no room before the timeout). */
 export class Full extends Error {
   override name = "Full";
-  readonly code = "ERR_QUEUE_FULL";
+  readonly code = "FULL";
   constructor(message = "The queue is full.", options?: ErrorOptions) {
     super(message, options);
   }
@@ -24,7 +24,7 @@ export class Full extends Error {
 /** The barrier was aborted, reset while waited on, or a wait timed out. */
 export class BrokenBarrierError extends Error {
   override name = "BrokenBarrierError";
-  readonly code = "ERR_BROKEN_BARRIER";
+  readonly code = "BROKEN_BARRIER";
   constructor(
     message = "The barrier is broken: it was aborted, reset, or a wait timed out.",
     options?: ErrorOptions,
@@ -36,13 +36,13 @@ export class BrokenBarrierError extends Error {
 /** `release()` of a lock this caller does not hold (Python: RuntimeError), or a Condition used without its lock. */
 export class LockNotHeldError extends Error {
   override name = "LockNotHeldError";
-  readonly code = "ERR_LOCK_NOT_HELD";
+  readonly code = "LOCK_NOT_HELD";
 }
 
 /** A BoundedSemaphore released more times than it was acquired (Python: ValueError). */
 export class SemaphoreOverReleaseError extends Error {
   override name = "SemaphoreOverReleaseError";
-  readonly code = "ERR_SEMAPHORE_OVER_RELEASE";
+  readonly code = "SEMAPHORE_OVER_RELEASE";
   readonly limit: number;
   constructor(limit: number) {
     super(`BoundedSemaphore released too many times: its value would exceed ${limit}.`);
@@ -56,7 +56,7 @@ export class SemaphoreOverReleaseError extends Error {
  */
 export class LockOwnerDiedError extends Error {
   override name = "LockOwnerDiedError";
-  readonly code = "ERR_LOCK_OWNER_DIED";
+  readonly code = "LOCK_OWNER_DIED";
   /** Thread id (the pid for a process's main thread) of the dead holder. */
   readonly ownerTid: number;
   constructor(ownerTid: number) {
@@ -70,7 +70,7 @@ export class LockOwnerDiedError extends Error {
 /** A primitive used after `close()` (Python: ValueError "... is closed"). */
 export class SyncClosedError extends Error {
   override name = "SyncClosedError";
-  readonly code = "ERR_SYNC_CLOSED";
+  readonly code = "SYNC_CLOSED";
   constructor(what: string) {
     super(`This ${what} was closed: make a new one, or close it only when no one uses it any more.`);
   }
