@@ -67,6 +67,12 @@ async function loadPage(): Promise<void> {
   });
   try {
     const p = await get<Page>(`/api/tasks?${q}`);
+    // Past the last page (the filter or the retained set shrank): show the last page instead.
+    if (p.rows.length === 0 && p.page > Math.max(1, p.pages)) {
+      state.page = Math.max(1, p.pages);
+      again = true;
+      return;
+    }
     state.pages = p.pages;
     state.fetchedAt = performance.now();
     renderTasks($("tasks").querySelector("tbody") as HTMLElement, p.rows, {
@@ -79,8 +85,9 @@ async function loadPage(): Promise<void> {
     $<HTMLButtonElement>("prev").disabled = p.page <= 1;
     $<HTMLButtonElement>("next").disabled = p.page >= p.pages;
   } catch (err) {
-    if (!(err instanceof ApiError && err.status === 401))
-      say(`Could not load tasks: ${(err as Error).message}`, "error");
+    // While disconnected the badge says it all; the stream's return reloads the table.
+    const quiet = (err instanceof ApiError && err.status === 401) || conn.dataset.state !== "live";
+    if (!quiet) say(`Could not load tasks: ${(err as Error).message}`, "error");
   }
   if (state.detail) await openDetail(state.detail, true);
 }
