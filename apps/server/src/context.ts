@@ -5,6 +5,7 @@ import { ServerConfigError } from "./errors.ts";
 import { Metrics } from "./metrics/metrics.ts";
 import { PoolCounters } from "./router/pool-counters.ts";
 import { type AppRouter, createRouter } from "./router/router.ts";
+import { IdleGc } from "./store/idle-gc.ts";
 import { PoolRegistry } from "./store/pool-registry.ts";
 import { TaskStore } from "./store/task-store.ts";
 
@@ -46,6 +47,7 @@ export function createContext(options: CreateAppOptions, tokens: TokenEntry[]): 
   let draining = false;
   const running = (pool: string) => registry.pool(pool).stats.now().running;
   const metrics = new Metrics(() => registry.snapshots());
+  const idleGc = new IdleGc(() => registry.all().some((p) => p.admission.used > 0));
   const store = new TaskStore(
     { ttlMs: limits.resultTtlMs, maxRetained: limits.maxRetained },
     {
@@ -63,7 +65,9 @@ export function createContext(options: CreateAppOptions, tokens: TokenEntry[]): 
           counters.failed(rec.pool);
         }
         metrics.duration.observe(labels, ((rec.finishedAt as number) - rec.submittedAt) / 1000);
+        idleGc.finished();
       },
+      close: () => idleGc.close(),
     },
   );
   const maps = new Set<AbortController>();

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { FinishedTask } from "../src/store/task-store.ts";
 import { cleanup, rawCall, start } from "./helpers.ts";
 
 afterEach(cleanup);
@@ -22,15 +23,15 @@ describe("bounded memory", () => {
     expect(JSON.stringify(r.body)).toContain("expired");
   });
 
-  test("a finished record keeps no Future or AbortController", async () => {
+  test("a finished task keeps no Future, AbortController or record object: a ring slot", async () => {
     const h = start();
     const remote = h.client();
     const f = remote.submit("add", 1, 2);
     await f.result();
     const rec = h.app.context.store.get((f as unknown as { id: string }).id);
     expect(rec?.done).toBe(true);
-    expect(rec?.future).toBeUndefined();
-    expect(rec?.abort).toBeUndefined();
+    expect(rec).toBeInstanceOf(FinishedTask);
+    expect(rec && "future" in rec).toBe(false);
     expect(rec?.view()).toMatchObject({ state: "FINISHED", ok: true, value: 3 });
   });
 });

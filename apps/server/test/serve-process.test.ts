@@ -60,8 +60,8 @@ describe("bun run serve", () => {
     await remote.shutdown({ wait: false });
   }, 20_000);
 
-  test("memory is bounded: RSS stops growing once limits.maxRetained finished tasks are kept", async () => {
-    const s = await serve({ maxRetained: 20_000 });
+  test("memory target: settled RSS grows < 10% from 50k to 500k tiny tasks under default limits", async () => {
+    const s = await serve({});
     const remote = new RemoteExecutor({ url: `${s.url}/trpc`, pool: "threads" });
     const run = async (n: number) => {
       for (let i = 0; i < n; i += 4000) {
@@ -69,11 +69,23 @@ describe("bun run serve", () => {
         for (const f of fs) await f.result();
       }
     };
-    await run(100_000);
-    const before = await s.rss();
-    await run(200_000);
-    const after = await s.rss();
+    // RSS right after a burst is mostly garbage the allocator has not handed back yet: compare the
+    // resident size once the server has been idle (the lowest of a few samples).
+    const settled = async () => {
+      await Bun.sleep(2_000);
+      let low = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 5; i++) {
+        low = Math.min(low, await s.rss());
+        await Bun.sleep(200);
+      }
+      return low;
+    };
+    await run(50_000);
+    const before = await settled();
+    await run(450_000);
+    const after = await settled();
+    // Between the two, the retained finished tasks double (50k -> limits.maxRetained = 100k).
     expect(after / before).toBeLessThan(1.1);
     await remote.shutdown({ wait: false });
-  }, 60_000);
+  }, 90_000);
 });

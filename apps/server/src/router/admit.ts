@@ -11,7 +11,7 @@ import { PoolBusyError, toTRPCError } from "../errors.ts";
 import { RETRY_AFTER_MS } from "../limits/admission.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { executorOf, type PoolEntry } from "../store/pool-registry.ts";
-import type { TaskRecord, TaskStore } from "../store/task-store.ts";
+import type { TaskEntry, TaskRecord, TaskStore } from "../store/task-store.ts";
 import type { WireCall } from "../wire.ts";
 
 export interface AdmitDeps {
@@ -23,7 +23,7 @@ export interface AdmitDeps {
 
 export interface AdmittedBatch {
   /** Per call: its task, or null when refused for lack of room. */
-  recs: (TaskRecord | null)[];
+  recs: (TaskEntry | null)[];
   retryAfterMs: number | undefined;
 }
 
@@ -36,7 +36,7 @@ export function refuseWhileDraining(deps: AdmitDeps): void {
   }
 }
 
-function existing(deps: AdmitDeps, entry: PoolEntry, call: WireCall): TaskRecord | undefined {
+function existing(deps: AdmitDeps, entry: PoolEntry, call: WireCall): TaskEntry | undefined {
   if (call.id === undefined) return undefined;
   const rec = deps.store.get(call.id);
   if (rec && (rec.pool !== entry.name || rec.task !== call.task)) {
@@ -69,7 +69,7 @@ function start(deps: AdmitDeps, entry: PoolEntry, call: WireCall): TaskRecord {
 /** Admits what fits (resends by id are free); throws 429 when nothing at all could be taken. */
 export function admitBatch(deps: AdmitDeps, entry: PoolEntry, calls: WireCall[]): AdmittedBatch {
   refuseWhileDraining(deps);
-  const recs: (TaskRecord | null)[] = calls.map((c) => existing(deps, entry, c) ?? null);
+  const recs: (TaskEntry | null)[] = calls.map((c) => existing(deps, entry, c) ?? null);
   const fresh = recs.reduce((n, r) => (r === null ? n + 1 : n), 0);
   let room = fresh === 0 ? 0 : entry.admission.take(fresh);
   const refused = fresh - room;

@@ -7,7 +7,7 @@ import { TRPCError, tracked } from "@trpc/server";
 import type { Limits } from "../config.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { PoolEntry, PoolRegistry } from "../store/pool-registry.ts";
-import type { TaskRecord, TaskStore } from "../store/task-store.ts";
+import type { TaskEntry, TaskRecord, TaskStore } from "../store/task-store.ts";
 import type { MapItem, ProgressEvent, StreamEvent, WatchEvent, WireCall } from "../wire.ts";
 import { admitBatch, refuseWhileDraining } from "./admit.ts";
 import { runMap } from "./map-procedure.ts";
@@ -44,7 +44,7 @@ export function createRouter(deps: RouterDeps) {
     return entry;
   }
 
-  function found(id: string): TaskRecord {
+  function found(id: string): TaskEntry {
     const rec = store.get(id);
     if (!rec) {
       throw new TRPCError({
@@ -79,7 +79,7 @@ export function createRouter(deps: RouterDeps) {
 
     submit: procedure.input(s.submit).mutation(async ({ input }) => {
       const { recs } = await admitted(input.pool, [input]);
-      return { id: (recs[0] as TaskRecord).id };
+      return { id: (recs[0] as TaskEntry).id };
     }),
 
     /** Per call an id, or null when refused for lack of room (resend after retryAfterMs). */
@@ -95,7 +95,7 @@ export function createRouter(deps: RouterDeps) {
     submitStream: procedure.input(s.submitMany).mutation(async function* ({ input, signal }) {
       const { recs, retryAfterMs } = await admitted(input.pool, input.calls);
       yield { type: "admitted", ids: recs.map((r) => r?.id ?? null), retryAfterMs } as StreamEvent;
-      const accepted = recs.filter((r): r is TaskRecord => r !== null);
+      const accepted = recs.filter((r): r is TaskEntry => r !== null);
       for await (const batch of store.watchBatches(accepted, 0, signal)) {
         if (batch.progress.length > 0) yield progressEvent(batch.progress);
         if (batch.done.length > 0) yield { type: "done", views: batch.done.map(([, v]) => v) } as StreamEvent;

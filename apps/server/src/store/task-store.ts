@@ -1,17 +1,23 @@
 /**
- * Tasks submitted over RPC: live ones with their futures, finished ones as compact records kept
- * for a time-to-live and at most `maxRetained` (oldest finished evicted first), and a completion
- * sequence that subscriptions use as event ids (so a reconnecting client resumes exactly).
+ * Tasks submitted over RPC: live ones as records holding their futures, finished ones in a
+ * columnar ring (finished-ring.ts) kept for a time-to-live and at most `maxRetained` (oldest
+ * finished evicted first), and a completion sequence that subscriptions use as event ids (so a
+ * reconnecting client resumes exactly).
  */
 import type { Future } from "@conc/core";
 import type { DoneView, TaskView } from "../wire.ts";
+import { FinishedRing, FinishedTask } from "./finished-ring.ts";
 import { nowMs, TaskRecord } from "./task-record.ts";
 
-export type { TaskRecord };
+export { FinishedTask, TaskRecord };
+/** A task the store knows: live (a record with its future) or finished (a handle on its ring slot). */
+export type TaskEntry = TaskRecord | FinishedTask;
 
 export interface StoreHooks {
   /** A task ended (synchronously, in the tick its future settled). */
   onDone(rec: TaskRecord, view: DoneView): void;
+  /** The store closed (stop timers). */
+  close?(): void;
 }
 
 /** What a stream gets at once: finished tasks `[seq, view]` in completion order, and tasks whose progress moved. */
@@ -27,10 +33,9 @@ export interface StoreOptions {
 }
 
 export class TaskStore {
-  readonly #tasks = new Map<string, TaskRecord>();
-  /** Finished records in finish order (= expiry order); `#head` is the oldest still retained. */
-  #finished: (TaskRecord | undefined)[] = [];
-  #head = 0;
+  /** Unfinished tasks, in submit order. */
+  readonly #live = new Map<string, TaskRecord>();
+  readonly #finished: FinishedRing;
   #seq = 0;
   #names = new Map<string, string>();
   #changes = new Set<() => void>();
@@ -40,18 +45,19 @@ export class TaskStore {
     private readonly options: StoreOptions,
     private readonly hooks: StoreHooks,
   ) {
+    this.#finished = new FinishedRing(options.maxRetained);
     this.#sweeper = setInterval(() => this.#evict(), Math.max(50, Math.min(options.ttlMs, 10_000)));
     this.#sweeper.unref();
   }
 
   /** Retained tasks (unfinished and finished). */
   get size(): number {
-    return this.#tasks.size;
+    return this.#live.size + this.#finished.size;
   }
 
   /** Finished tasks retained now. */
   get retainedFinished(): number {
-    return this.#finished.length - this.#head;
+    return this.#finished.size;
   }
 
   /** Adds an accepted task under `id` (fresh, checked by the caller). */
@@ -67,7 +73,7 @@ export class TaskStore {
     let name = this.#names.get(task);
     if (name === undefined) this.#names.set(task, (name = task));
     const rec = new TaskRecord(id, pool, name, args, future, abort);
-    this.#tasks.set(id, rec);
+    this.#live.set(id, rec);
     future.addDoneCallback(() => this.#finish(rec));
     future.onProgress((value) => this.#progress(rec, value));
     this.#changed();
@@ -75,18 +81,35 @@ export class TaskStore {
   }
 
   /** The task, unless unknown, evicted or expired. */
-  get(id: string): TaskRecord | undefined {
-    const rec = this.#tasks.get(id);
-    if (rec?.finishedAt !== undefined && rec.finishedAt + this.options.ttlMs <= nowMs()) {
+  get(id: string): TaskEntry | undefined {
+    const live = this.#live.get(id);
+    if (live) return live;
+    const done = this.#finished.find(id);
+    if (done && done.finishedAt + this.options.ttlMs <= nowMs()) {
       this.#evict();
       return undefined;
     }
-    return rec;
+    return done;
   }
 
-  /** Every retained record, oldest submitted first. */
-  records(): IterableIterator<TaskRecord> {
-    return this.#tasks.values();
+  /**
+   * Every retained task, oldest submitted first (finished and live merged by submit time; each
+   * finished handle is read at once, as the dashboard does).
+   */
+  *records(): IterableIterator<TaskEntry> {
+    const live = this.#live.values();
+    let l = live.next();
+    for (const f of this.#finished.all()) {
+      while (!l.done && l.value.submittedAt < f.submittedAt) {
+        yield l.value;
+        l = live.next();
+      }
+      yield f;
+    }
+    while (!l.done) {
+      yield l.value;
+      l = live.next();
+    }
   }
 
   /** Calls `fn` on every change (submit, finish, progress); returns the unsubscribe function. */
@@ -96,8 +119,8 @@ export class TaskStore {
   }
 
   /** Runs `fn` once when the task ends (at once if it already has). */
-  onceDone(rec: TaskRecord, fn: (rec: TaskRecord, view: DoneView) => void): () => void {
-    if (rec.done) {
+  onceDone(rec: TaskEntry, fn: (rec: TaskEntry, view: DoneView) => void): () => void {
+    if (rec instanceof FinishedTask || rec.done) {
       fn(rec, rec.view() as DoneView);
       return () => {};
     }
@@ -109,8 +132,8 @@ export class TaskStore {
   }
 
   /** Calls `fn` whenever the (unfinished) task reports progress; returns the unsubscribe function. */
-  onProgress(rec: TaskRecord, fn: (rec: TaskRecord) => void): () => void {
-    if (rec.done) return () => {};
+  onProgress(rec: TaskEntry, fn: (rec: TaskRecord) => void): () => void {
+    if (rec instanceof FinishedTask || rec.done) return () => {};
     (rec.progressWatchers ??= []).push(fn);
     return () => {
       const i = rec.progressWatchers?.indexOf(fn) ?? -1;
@@ -119,7 +142,7 @@ export class TaskStore {
   }
 
   /** Waits up to `timeoutMs` for the task to finish; returns its view either way. */
-  async wait(rec: TaskRecord, timeoutMs: number): Promise<TaskView> {
+  async wait(rec: TaskEntry, timeoutMs: number): Promise<TaskView> {
     if (!rec.done && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -138,7 +161,7 @@ export class TaskStore {
   /** Cancels every unfinished task (drain deadline); returns how many. */
   cancelAll(reason: string): number {
     let n = 0;
-    for (const rec of this.#tasks.values()) if (rec.cancel(reason)) n++;
+    for (const rec of [...this.#live.values()]) if (rec.cancel(reason)) n++;
     return n;
   }
 
@@ -148,11 +171,7 @@ export class TaskStore {
    * moved (coalesced: one entry per task however often it reported; the current value of each
    * task that has one comes first). Ends when all are delivered.
    */
-  async *watchBatches(
-    recs: TaskRecord[],
-    afterSeq: number,
-    signal?: AbortSignal,
-  ): AsyncGenerator<StoreBatch> {
+  async *watchBatches(recs: TaskEntry[], afterSeq: number, signal?: AbortSignal): AsyncGenerator<StoreBatch> {
     let ready: [number, DoneView][] = [];
     const moved = new Set<TaskRecord>();
     let left = recs.length;
@@ -167,7 +186,7 @@ export class TaskStore {
     };
     for (const rec of recs) {
       const wasDone = rec.done;
-      if (!wasDone) {
+      if (rec instanceof TaskRecord && !wasDone) {
         if (rec.progress !== undefined) moved.add(rec);
         offs.push(this.onProgress(rec, onMoved));
       }
@@ -175,7 +194,7 @@ export class TaskStore {
         this.onceDone(rec, (r, view) => {
           left--;
           // Its last progress value rides in the view.
-          moved.delete(r);
+          if (r instanceof TaskRecord) moved.delete(r);
           if (r.seq > afterSeq) (wasDone ? already : ready).push([r.seq, view]);
           if (!wasDone) wake?.();
         }),
@@ -204,18 +223,19 @@ export class TaskStore {
 
   close(): void {
     clearInterval(this.#sweeper);
+    this.hooks.close?.();
   }
 
   /** Synchronous, so every result of one worker message reaches a stream as one batch. */
   #finish(rec: TaskRecord): void {
     const view = rec.finish(++this.#seq);
     if (!view) return;
-    this.#finished.push(rec);
+    this.#live.delete(rec.id);
+    this.#finished.push(rec, view);
     this.hooks.onDone(rec, view);
     const watchers = rec.watchers;
     rec.watchers = undefined;
     if (watchers) for (const w of watchers) w(rec, view);
-    if (this.#finished.length - this.#head > this.options.maxRetained) this.#evict();
     this.#changed();
   }
 
@@ -231,21 +251,9 @@ export class TaskStore {
     for (const fn of this.#changes) fn();
   }
 
-  /** Drops finished records past the TTL or beyond maxRetained, oldest first. */
+  /** Drops finished tasks past the TTL, oldest first (the ring itself keeps at most maxRetained). */
   #evict(): void {
     const expired = nowMs() - this.options.ttlMs;
-    const list = this.#finished;
-    while (this.#head < list.length) {
-      const rec = list[this.#head] as TaskRecord;
-      const over = list.length - this.#head > this.options.maxRetained;
-      if (!over && (rec.finishedAt as number) > expired) break;
-      list[this.#head++] = undefined;
-      this.#tasks.delete(rec.id);
-    }
-    // Compact now and then: amortised O(1) per task.
-    if (this.#head > 4096 && this.#head * 2 > list.length) {
-      this.#finished = list.slice(this.#head);
-      this.#head = 0;
-    }
+    while (this.#finished.oldestFinishedAt() <= expired) this.#finished.dropOldest();
   }
 }
