@@ -62,3 +62,11 @@ for (const [name, make] of kinds) {
     });
   });
 }
+
+test("thread concurrency: async tasks interleave on one thread (ten meet at once)", async () => {
+  const ex = new ThreadPoolExecutor({ module, maxWorkers: 1, concurrency: 10 });
+  live.push(ex);
+  const results = await Promise.all(Array.from({ length: 10 }, () => ex.run(tasks.meetAsync, 10, 10_000)));
+  expect(results).toEqual(Array(10).fill("met"));
+  expect(ex.workerCount).toBe(1);
+}, 20_000);

@@ -63,6 +63,24 @@ for (const [name, make] of kinds) {
       expect(lines(path)).toEqual([]);
     });
 
+    test("a pending task cancelled behind a running one never runs; RUNNING cannot be cancelled", async () => {
+      const ex = make({ maxWorkers: 1 });
+      live.push(ex);
+      const path = tempFile();
+      const mark = `${path}.started`;
+      const running = ex.submit(tasks.markThenSpin, mark, 200);
+      const queued = ex.submit(tasks.appendLine, path, "queued");
+      await untilExists(mark);
+      while (!running.running()) await Bun.sleep(1);
+      expect(running.cancel()).toBe(false);
+      expect(queued.state).toBe("PENDING");
+      expect(queued.cancel()).toBe(true);
+      await expect(queued.result()).rejects.toBeInstanceOf(CancelledError);
+      expect(await running.result()).toBeGreaterThan(0);
+      expect(await ex.run(tasks.appendLine, path, "after")).toBe("after");
+      expect(lines(path)).toEqual(["after"]);
+    });
+
     test("cancel racing the worker: true ⇒ never ran, false ⇒ it ran", async () => {
       const ex = make({ maxWorkers: 2 });
       live.push(ex);
