@@ -83,6 +83,16 @@ test("a task starting (queued and running move, no event from the source) counts
   expect((await nextTick(live)).changed).toBe(false);
 });
 
+test("records leaving the source (expiry) count as a change when the source tells its size", async () => {
+  const src = Object.assign(new Counters(), { retained: 5, size: () => src.retained });
+  const live = new Live(src, 5);
+  lives.push(live);
+  await nextTick(live);
+  expect((await nextTick(live)).changed).toBe(false);
+  src.retained = 3;
+  expect((await nextTick(live)).changed).toBe(true);
+});
+
 test("close stops the ticks and drops the source subscription and listeners", async () => {
   const src = new Counters();
   const live = new Live(src, 5);

@@ -18,7 +18,8 @@ export class Live {
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #unsubscribe: () => void;
   #dirty = true;
-  /** Queued and running per pool at the last tick: a task starting changes them but sends no event. */
+  /** Queued and running per pool, and the retained count, at the last tick: a task starting or a record
+   * expiring changes them but sends no event. */
   #shape = "";
 
   constructor(
@@ -57,7 +58,7 @@ export class Live {
       return; // a source failing once must not end the ticker
     }
     const points = this.throughput.sample(pools, Date.now());
-    const shape = pools.map((p) => `${p.queued}/${p.running}`).join(",");
+    const shape = `${pools.map((p) => `${p.queued}/${p.running}`).join(",")};${this.source.size?.() ?? ""}`;
     const tick = { pools, points, changed: this.#dirty || shape !== this.#shape };
     this.#shape = shape;
     this.#dirty = false;

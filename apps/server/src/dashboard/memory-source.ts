@@ -161,6 +161,10 @@ export class MemorySource implements DashboardSource {
     return r;
   }
 
+  size(): number {
+    return this.#records.size;
+  }
+
   subscribe(onChange: () => void): () => void {
     this.#listeners.add(onChange);
     return () => this.#listeners.delete(onChange);

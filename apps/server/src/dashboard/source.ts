@@ -54,6 +54,8 @@ export interface DashboardSource {
   subscribe(onChange: () => void): () => void;
   /** true: cancelled (queued) or stop requested (running); false: already done; undefined: unknown. */
   cancel(id: string): boolean | undefined;
+  /** Optional: how many records are retained (cheap). Lets open pages notice records that expired. */
+  size?(): number;
 }
 
 /** Who is looking: `admin` may cancel, `read` only watches. */
