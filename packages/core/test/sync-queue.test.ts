@@ -166,6 +166,13 @@ for (const kind of kinds) {
       expect(() => q.getNowait()).toThrow(Empty);
     });
 
+    test("a worker's Empty (get timed out) reaches the caller as Empty", async () => {
+      const q = keep(new Queue<number>());
+      const err = await ex.submit(t.getN, q, 1, 10).exception();
+      expect(err).toBeInstanceOf(Empty);
+      expect((err as Empty).code).toBe("EMPTY");
+    });
+
     test("test_fork: items put before and by a worker come out in order", async () => {
       const q = keep(new Queue<number>());
       for (let i = 0; i < 10; i++) q.put(i);

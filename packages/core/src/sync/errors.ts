@@ -1,7 +1,9 @@
 /**
  * Errors of the sync primitives, named like Python's where Python has one (queue.Empty, queue.Full,
- * threading.BrokenBarrierError). Re-exported from @conc/core.
+ * threading.BrokenBarrierError). Re-exported from @conc/core. Registered with the error codec, so one thrown in a
+ * worker reaches the caller as the same class.
  */
+import { registerErrorClasses } from "../transport/error-codec.ts";
 
 /** `Queue.get` found nothing (non-blocking, or nothing arrived before the timeout). */
 export class Empty extends Error {
@@ -75,3 +77,13 @@ export class SyncClosedError extends Error {
     super(`This ${what} was closed: make a new one, or close it only when no one uses it any more.`);
   }
 }
+
+registerErrorClasses(
+  Empty,
+  Full,
+  BrokenBarrierError,
+  LockNotHeldError,
+  SemaphoreOverReleaseError,
+  LockOwnerDiedError,
+  SyncClosedError,
+);

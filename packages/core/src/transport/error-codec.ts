@@ -90,6 +90,14 @@ const BUILTINS: Record<string, ErrorConstructor> = {
 export type ErrorClassResolver = (name: string) => (new (...args: never[]) => Error) | undefined;
 
 /** The class to rebuild `data` with: by its class name first, then by its `name`; built-ins last. */
+/** conc's own error classes (sync's Empty, Full, ...): rebuilt with their class though no task module exports them. */
+const KNOWN: Record<string, new (...args: never[]) => Error> = {};
+
+/** Registers error classes every worker may throw, so they come back as themselves (by class name). */
+export function registerErrorClasses(...classes: (new (...args: never[]) => Error)[]): void {
+  for (const c of classes) KNOWN[c.name] = c;
+}
+
 function findClass(
   data: SerializedError,
   resolve: ErrorClassResolver | undefined,
@@ -98,6 +106,7 @@ function findClass(
   return (
     (className ? resolve?.(className) : undefined) ??
     resolve?.(name) ??
+    (Object.hasOwn(KNOWN, className ?? name) ? KNOWN[className ?? name] : undefined) ??
     (className && Object.hasOwn(BUILTINS, className) ? BUILTINS[className] : undefined) ??
     // An unknown subclass of a specific built-in (RangeError...) keeps that built-in; one of plain
     // Error becomes a RemoteError (naming its class), which says more than a bare Error.
