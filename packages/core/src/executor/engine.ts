@@ -5,6 +5,7 @@
  */
 import { type BrokenExecutorError, WorkerExitedError } from "../errors.ts";
 import { containsHandles } from "../sync/handle.ts";
+import { CLAIM_PENDING } from "../transport/claims.ts";
 import { deserializeError, type ErrorClassResolver } from "../transport/error-codec.ts";
 import {
   type FnDef,
@@ -71,10 +72,11 @@ export class Engine implements TaskOwner {
     return out;
   }
 
-  /** Queued here plus sent ahead and not started. */
+  /** Queued here plus sent ahead and not started (by the claim words: exact even mid-burst). */
   get queued(): number {
     let n = this.#queue.live(Number.POSITIVE_INFINITY);
-    for (const w of this.#workers) for (const t of w.inflight.values()) if (t.state === "PENDING") n++;
+    for (const w of this.#workers)
+      for (const t of w.inflight.values()) if (t.state === "PENDING" && w.claimOf(t) === CLAIM_PENDING) n++;
     return n;
   }
 
