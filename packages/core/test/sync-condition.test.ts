@@ -170,6 +170,26 @@ for (const kind of kinds) {
   });
 }
 
+test("threads and processes wait on one Condition; notify(1) wakes one, notifyAll the rest", async () => {
+  await using threads = kinds[0].make(2);
+  await using procs = kinds[1].make(2);
+  const cond = keep(new Condition());
+  const sleeping = keep(new Semaphore(0));
+  const woken = keep(new Semaphore(0));
+  const fs = [threads, threads, procs, procs].map((ex) => ex.submit(t.condWaiter, cond, sleeping, woken));
+  await take(sleeping, 4);
+  await cond.acquireAsync();
+  cond.notify(1);
+  cond.release();
+  await take(woken, 1);
+  expect(woken.acquire({ blocking: false })).toBe(false);
+  await cond.acquireAsync();
+  cond.notifyAll();
+  cond.release();
+  await take(woken, 3);
+  expect(await Promise.all(fs.map((f) => f.result()))).toEqual([true, true, true, true]);
+});
+
 test("nothing of conc is left in /dev/shm", () => {
   expect(concShm()).toEqual([]);
 });

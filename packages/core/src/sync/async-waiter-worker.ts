@@ -4,7 +4,7 @@
  */
 import { read } from "bun:ffi";
 import { CTL_WORDS, FIRED, PENDING, SLOTS } from "./async-waiter.ts";
-import { addressOf, futexWaitv } from "./ffi.ts";
+import { addressOf, futexWaitv, lastErrno } from "./ffi.ts";
 
 declare const self: {
   onmessage: ((e: MessageEvent<SharedArrayBuffer>) => void) | null;
@@ -13,8 +13,10 @@ declare const self: {
 
 /** FUTEX2_SIZE_U32: a 32-bit word, shared between processes (no FUTEX2_PRIVATE). */
 const FUTEX2_SIZE_U32 = 2n;
+const EINTR = 4;
+const EAGAIN = 11;
 
-function serve(sab: SharedArrayBuffer): never {
+function serve(sab: SharedArrayBuffer): void {
   const i32 = new Int32Array(sab, 0, CTL_WORDS);
   const addrs = new Float64Array(sab, CTL_WORDS * 4, SLOTS);
   const vec = new BigUint64Array(3 * (SLOTS + 1));
@@ -35,6 +37,14 @@ function serve(sab: SharedArrayBuffer): never {
       n++;
     }
     const woken = futexWaitv(vec, n);
+    if (woken < 0) {
+      const errno = lastErrno();
+      // EAGAIN (a value changed) and EINTR are the normal ways out; anything else would repeat forever.
+      if (errno !== EAGAIN && errno !== EINTR) {
+        self.postMessage({ fatal: errno });
+        return;
+      }
+    }
     const fired: number[] = [];
     for (let k = 1; k < n; k++) {
       const s = slotOf[k] as number;

@@ -23,13 +23,18 @@ class Helper {
   readonly addrs = new Float64Array(this.sab, CTL_WORDS * 4, SLOTS);
   readonly ctlAddr = addressOf(this.i32);
   readonly worker = new Worker(HELPER);
-  readonly waiting = new Map<number, () => void>();
+  readonly waiting = new Map<number, (err?: Error) => void>();
+  #fatal: Error | undefined;
   #free: number[] = [];
 
   constructor() {
     for (let i = SLOTS - 1; i >= 0; i--) this.#free.push(i);
     this.worker.unref();
-    this.worker.onmessage = (e: MessageEvent<number[]>) => {
+    this.worker.onmessage = (e: MessageEvent<number[] | { fatal: number }>) => {
+      if (!Array.isArray(e.data)) {
+        this.#fail(e.data.fatal);
+        return;
+      }
       for (const slot of e.data) {
         if (Atomics.compareExchange(this.i32, 2 + slot * 2, FIRED, FREE) !== FIRED) continue;
         this.#settle(slot);
@@ -43,13 +48,14 @@ class Helper {
   }
 
   wait(addr: number, expected: number, timeoutMs: number | undefined): Promise<void> {
+    if (this.#fatal) return Promise.reject(this.#fatal);
     const slot = this.#free.pop() as number;
     this.addrs[slot] = addr;
     Atomics.store(this.i32, 3 + slot * 2, expected);
     Atomics.store(this.i32, 2 + slot * 2, PENDING);
     this.#poke();
     if (this.waiting.size === 0) this.worker.ref();
-    return new Promise<void>((resolve) => {
+    return new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
@@ -60,19 +66,28 @@ class Helper {
           }
         }, timeoutMs);
       }
-      this.waiting.set(slot, () => {
+      this.waiting.set(slot, (err) => {
         if (timer !== undefined) clearTimeout(timer);
-        resolve();
+        if (err) reject(err);
+        else resolve();
       });
     });
   }
 
-  #settle(slot: number): void {
+  #settle(slot: number, err?: Error): void {
     const done = this.waiting.get(slot);
     this.waiting.delete(slot);
     this.#free.push(slot);
     if (this.waiting.size === 0) this.worker.unref();
-    done?.();
+    done?.(err);
+  }
+
+  /** The helper cannot wait (futex_waitv missing or refusing): every async wait fails with this, none hangs. */
+  #fail(errno: number): void {
+    this.#fatal = new Error(
+      `conc sync: the async waiter's futex_waitv(2) failed (errno ${errno}${errno === 38 ? ": needs Linux >= 5.16" : ""}); *Async waits cannot work here. Use the blocking forms inside workers.`,
+    );
+    for (const slot of [...this.waiting.keys()]) this.#settle(slot, this.#fatal);
   }
 
   #poke(): void {

@@ -72,6 +72,12 @@ export function futexWaitv(vec: BigUint64Array, n: number): number {
   return sys(SYS_FUTEX_WAITV, ptr(vec), n, 0, 0, 0);
 }
 
+/** errno of the last failed call on this thread. */
+export function lastErrno(): number {
+  const p = errnoPtr();
+  return p === null ? 0 : read.i32(p, 0);
+}
+
 /** False only when no thread or process with this id exists any more (it died holding something). */
 export function isAlive(tid: number): boolean {
   if (sys(SYS_KILL, tid, 0, 0, 0, 0) === 0) return true;
