@@ -61,6 +61,17 @@ export function cannotStartMessage(exitCode: number | null): string {
   );
 }
 
+/** Why a worker that reported a start-up failure breaks the executor (its module or its initializer). */
+export function startFailedMessage(stage: "module" | "initializer", cause: unknown): string {
+  const what =
+    stage === "initializer"
+      ? "The initializer threw in a worker"
+      : "The task module failed to load in a worker";
+  const fix = stage === "initializer" ? "the initializer" : "the task module";
+  const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return `${what} (${why}): the executor is broken. Fix ${fix} and create a new executor.`;
+}
+
 /** Deaths within this window count towards a replacement storm. */
 export const STORM_WINDOW_MS = 1000;
 /** Longest pause before replacing a worker during a storm. */

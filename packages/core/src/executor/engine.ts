@@ -3,7 +3,7 @@
  * of messages per event-loop turn. The policies it applies are pure functions elsewhere:
  * assignment (plan.ts), crash attribution and replacement (crash.ts), results (apply-results.ts).
  */
-import { type BrokenExecutorError, WorkerExitedError } from "../errors.ts";
+import type { BrokenExecutorError } from "../errors.ts";
 import { containsHandles } from "../sync/handle.ts";
 import { CLAIM_PENDING } from "../transport/claims.ts";
 import { deserializeError, type ErrorClassResolver } from "../transport/error-codec.ts";
@@ -17,9 +17,10 @@ import {
 } from "../transport/protocol.ts";
 import type { Transport } from "../transport/transport.ts";
 import { applyResults } from "./apply-results.ts";
-import { attributeExit, cannotStartMessage, judgeExit, respawnDelay, stormLimit } from "./crash.ts";
+import { cannotStartMessage, judgeExit, startFailedMessage } from "./crash.ts";
 import type { FnRegistry } from "./fn-registry.ts";
 import { type PlanOptions, plan, workersToStart } from "./plan.ts";
+import { RespawnGate, settleExit } from "./settle-exit.ts";
 import { type AnyTask, Task, type TaskOwner } from "./task.ts";
 import { TaskQueue } from "./task-queue.ts";
 import { WorkerSlot, windowSlots } from "./worker-slot.ts";
@@ -50,15 +51,14 @@ export class Engine implements TaskOwner {
   #drainWaiters: (() => void)[] = [];
   #exitWaiters: (() => void)[] = [];
   #everReady = false;
-  /** Times of recent unexpected deaths, oldest first (replacement storms back off). */
-  #deaths: number[] = [];
-  #respawnAt = 0;
+  readonly #respawn: RespawnGate;
   #respawnTimer: ReturnType<typeof setTimeout> | undefined;
   broken: BrokenExecutorError | null = null;
 
   constructor(cfg: EngineConfig) {
     this.#cfg = cfg;
     this.#slots = windowSlots(cfg.concurrency);
+    this.#respawn = new RespawnGate(cfg.maxWorkers);
   }
 
   get workerCount(): number {
@@ -170,12 +170,13 @@ export class Engine implements TaskOwner {
       workers: workers.length,
       starting: this.#starting,
     };
-    for (const [i, n] of plan(views, this.#queue.size, options)) this.#fill(workers[i] as WorkerSlot, n);
+    for (const [i, n] of plan(views, this.#queue.size, options))
+      (workers[i] as WorkerSlot).load(this.#queue, n, this.#cfg.registry.defs);
     this.#queue.compact();
     if (this.#closed) return;
     let toStart = workersToStart(this.#queue.live(maxWorkers * concurrency + 1), options);
     if (toStart === 0) return;
-    const wait = this.#respawnAt - performance.now();
+    const wait = this.#respawn.waitMs(performance.now());
     if (wait > 0) {
       this.#respawnTimer ??= setTimeout(() => {
         this.#respawnTimer = undefined;
@@ -185,28 +186,6 @@ export class Engine implements TaskOwner {
     }
     while (toStart-- > 0) this.#spawn();
   };
-
-  #fill(w: WorkerSlot, n: number): void {
-    let defs: FnDef[] | null = null;
-    const batch: Task[] = [];
-    while (batch.length < n) {
-      const task = this.#queue.take();
-      if (!task) break;
-      if (!w.known.has(task.fnId)) {
-        w.known.add(task.fnId);
-        (defs ??= []).push(this.#cfg.registry.defs[task.fnId] as FnDef);
-      }
-      w.hold(task);
-      batch.push(task);
-    }
-    if (batch.length === 0) return;
-    if (w.inflight.size === batch.length) {
-      w.handle.ref();
-      w.markBusy(performance.now());
-    }
-    w.assigned += batch.length;
-    w.send(batch, defs);
-  }
 
   #spawn(): void {
     const w = new WorkerSlot(this.#slots);
@@ -249,17 +228,7 @@ export class Engine implements TaskOwner {
     w.ready = true;
     if (msg.error) {
       const cause = deserializeError(msg.error, this.#cfg.resolveErrorClass);
-      const what =
-        msg.stage === "initializer"
-          ? "The initializer threw in a worker"
-          : "The task module failed to load in a worker";
-      const fix = msg.stage === "initializer" ? "the initializer" : "the task module";
-      this.#break(
-        this.#cfg.makeBroken(
-          `${what} (${describe(cause)}): the executor is broken. Fix ${fix} and create a new executor.`,
-          cause,
-        ),
-      );
+      this.#break(this.#cfg.makeBroken(startFailedMessage(msg.stage ?? "module", cause), cause));
       return;
     }
     this.#everReady = true;
@@ -287,26 +256,8 @@ export class Engine implements TaskOwner {
       signal,
     });
     if (verdict === "broken") this.#break(this.#cfg.makeBroken(cannotStartMessage(exitCode)));
-    else if (verdict === "replace") this.#noteDeath();
-    const held = w.release();
-    const fates = attributeExit(
-      held.map((t) => ({ done: t.done(), claim: w.claimOf(t), requeues: t.requeues })),
-    );
-    const info = { exitCode, signal, pid: w.handle.pid };
-    const requeue: Task[] = [];
-    held.forEach((task, i) => {
-      task.holder = null;
-      task.slot = -1;
-      if (fates[i] === "requeue") {
-        task.requeues++;
-        requeue.push(task);
-      } else if (fates[i] === "fail") {
-        const why = w.deliberate
-          ? "The worker running this task was stopped because another task on it timed out or was aborted."
-          : undefined;
-        task.setException(new WorkerExitedError(info, why));
-      }
-    });
+    else if (verdict === "replace") this.#respawn.noteDeath(performance.now());
+    const requeue = settleExit(w, exitCode, signal);
     if (this.broken) for (const t of requeue) t.setException(this.broken);
     else if (requeue.length > 0) this.#queue.pushFront(requeue);
     this.#schedule();
@@ -315,14 +266,6 @@ export class Engine implements TaskOwner {
       this.#exitWaiters = [];
       for (const fn of waiters) fn();
     }
-  }
-
-  #noteDeath(): void {
-    const now = performance.now();
-    this.#deaths.push(now);
-    const keep = stormLimit(this.#cfg.maxWorkers) + 24;
-    if (this.#deaths.length > keep) this.#deaths.splice(0, this.#deaths.length - keep);
-    this.#respawnAt = now + respawnDelay(this.#deaths, now, this.#cfg.maxWorkers);
   }
 
   #break(error: BrokenExecutorError): void {
@@ -334,8 +277,4 @@ export class Engine implements TaskOwner {
       this.#retire(w, true);
     }
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -3,6 +3,7 @@ import { CLAIM_PENDING, claimCancel } from "../transport/claims.ts";
 import { type FnDef, IN_RUN, pushTask } from "../transport/protocol.ts";
 import type { WorkerHandle } from "../transport/transport.ts";
 import type { AnyTask, Task, TaskHolder } from "./task.ts";
+import type { TaskQueue } from "./task-queue.ts";
 
 /** Most tasks sent ahead to one worker (per unit of concurrency). */
 export const MAX_DEPTH = 256;
@@ -92,6 +93,30 @@ export class WorkerSlot implements TaskHolder {
     const target =
       perTask <= 0 ? MAX_DEPTH : Math.max(1, Math.min(MAX_DEPTH, Math.floor(TARGET_WINDOW_MS / perTask)));
     this.depth = target > this.depth ? Math.min(target, this.depth * 2) : target;
+  }
+
+  /** Takes up to `n` tasks from `queue` into this window and sends them in one message. */
+  load(queue: TaskQueue, n: number, defsById: readonly FnDef[]): void {
+    let defs: FnDef[] | null = null;
+    const batch: Task[] = [];
+    while (batch.length < n) {
+      const task = queue.take();
+      if (!task) break;
+      if (!this.known.has(task.fnId)) {
+        this.known.add(task.fnId);
+        (defs ??= []).push(defsById[task.fnId] as FnDef);
+      }
+      this.hold(task);
+      batch.push(task);
+    }
+    if (batch.length === 0) return;
+    if (this.inflight.size === batch.length) {
+      // Busy from idle: keep the program alive, and start the clock for depth adaptation.
+      this.handle.ref();
+      this.markBusy(performance.now());
+    }
+    this.assigned += batch.length;
+    this.send(batch, defs);
   }
 
   /** Sends held tasks in one message. */
