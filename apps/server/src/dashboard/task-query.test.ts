@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import type { TaskRecordView } from "./source.ts";
 import { parseTaskQuery, queryTasks, statusOf } from "./task-query.ts";
 
@@ -92,5 +93,52 @@ describe("queryTasks", () => {
     expect(statusOf(rec(0))).toBe("FINISHED");
     expect(statusOf(rec(0, { ok: false }))).toBe("FAILED");
     expect(statusOf(rec(0, { state: "PENDING", ok: undefined }))).toBe("PENDING");
+  });
+});
+
+describe("queryTasks against a naive filter-sort-slice", () => {
+  test("same rows and totals for random records and queries", () => {
+    const pools = ["a", "b", "c"];
+    const tasks = ["add", "fail"];
+    const states = ["PENDING", "RUNNING", "FINISHED", "CANCELLED"] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(2), fc.nat(1), fc.nat(3), fc.boolean()), { maxLength: 120 }),
+        fc.record({
+          page: fc.integer({ min: -1, max: 15 }),
+          size: fc.integer({ min: 1, max: 12 }),
+          pool: fc.option(fc.constantFrom(...pools, "zzz"), { nil: undefined }),
+          task: fc.option(fc.constantFrom(...tasks), { nil: undefined }),
+          status: fc.option(fc.constantFrom("PENDING", "RUNNING", "FINISHED", "FAILED", "CANCELLED"), {
+            nil: undefined,
+          }),
+          order: fc.constantFrom("asc" as const, "desc" as const),
+        }),
+        (specs, query) => {
+          const recs = specs.map(([p, t, s, ok], i) =>
+            rec(i, {
+              pool: pools[p] as string,
+              task: tasks[t] as string,
+              state: states[s] as TaskRecordView["state"],
+              ok: s >= 2 ? ok : undefined,
+            }),
+          );
+          const q = { ...query, page: query.page < 1 ? 0 : query.page };
+          const got = queryTasks(() => recs, q, 9999);
+          const matching = recs.filter(
+            (r) =>
+              (q.pool === undefined || r.pool === q.pool) &&
+              (q.task === undefined || r.task === q.task) &&
+              (q.status === undefined || statusOf(r) === q.status),
+          );
+          const ordered = q.order === "asc" ? matching : [...matching].reverse();
+          const want = q.page < 1 ? [] : ordered.slice((q.page - 1) * q.size, q.page * q.size);
+          expect(got.total).toBe(matching.length);
+          expect(got.pages).toBe(Math.ceil(matching.length / q.size));
+          expect(got.rows.map((r) => r.id)).toEqual(want.map((r) => r.id));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

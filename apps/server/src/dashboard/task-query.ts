@@ -83,32 +83,39 @@ export function toRow(r: TaskRecordView, now: number): TaskRow {
   };
 }
 
-/** One page of the records (given oldest first) that match the query. */
+/**
+ * One page of the records (given oldest first) that match the query, in one pass: the total is counted
+ * while the page's rows are kept (oldest first: the rows at their positions; newest first: a ring of the
+ * last `skip + size` matches, whose oldest `size` are the page).
+ */
 export function queryTasks(
   records: () => Iterable<TaskRecordView>,
   q: TaskQuery,
   now = Date.now(),
 ): TaskPage {
-  const matches = (r: TaskRecordView) =>
-    (q.pool === undefined || r.pool === q.pool) &&
-    (q.task === undefined || r.task === q.task) &&
-    (q.status === undefined || statusOf(r) === q.status);
+  const { pool, task, status } = q;
+  const skip = q.page >= 1 ? (q.page - 1) * q.size : 0;
+  const keep = q.page >= 1 ? skip + q.size : 0;
+  const ring: TaskRecordView[] = [];
   let total = 0;
-  for (const r of records()) if (matches(r)) total++;
-  const pages = Math.ceil(total / q.size);
-  const empty = { page: q.page, size: q.size, total, pages, rows: [] };
-  if (q.page < 1 || q.page > pages) return empty;
-  // Positions (in oldest-first order) of the wanted slice.
-  const skip = (q.page - 1) * q.size;
-  const from = q.order === "asc" ? skip : Math.max(0, total - skip - q.size);
-  const to = q.order === "asc" ? Math.min(total, skip + q.size) : total - skip;
-  const rows: TaskRow[] = [];
-  let i = 0;
   for (const r of records()) {
-    if (!matches(r)) continue;
-    if (i >= from) rows.push(toRow(r, now));
-    if (++i >= to) break;
+    if (pool !== undefined && r.pool !== pool) continue;
+    if (task !== undefined && r.task !== task) continue;
+    if (status !== undefined && statusOf(r) !== status) continue;
+    if (q.order === "asc") {
+      if (total >= skip && total < keep) ring.push(r);
+    } else if (keep > 0) ring[total % keep] = r;
+    total++;
   }
-  if (q.order === "desc") rows.reverse();
-  return { ...empty, rows };
+  const pages = Math.ceil(total / q.size);
+  const page = { page: q.page, size: q.size, total, pages, rows: [] as TaskRow[] };
+  if (q.page < 1 || q.page > pages) return page;
+  if (q.order === "asc") {
+    page.rows = ring.map((r) => toRow(r, now));
+    return page;
+  }
+  // Newest first: asc positions [total - skip - size, total - skip), read from the ring, newest first.
+  const from = Math.max(0, total - skip - q.size);
+  for (let i = total - skip - 1; i >= from; i--) page.rows.push(toRow(ring[i % keep] as TaskRecordView, now));
+  return page;
 }
