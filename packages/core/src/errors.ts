@@ -70,6 +70,7 @@ export class InvalidStateError extends Error {
 /** The executor can no longer run work (e.g. its initializer failed). Create a new one. */
 export class BrokenExecutorError extends Error {
   override name = "BrokenExecutorError";
+  readonly code = "BROKEN_EXECUTOR";
 }
 
 /** A ThreadPoolExecutor is broken. */

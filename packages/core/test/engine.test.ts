@@ -204,7 +204,7 @@ describe("crash attribution", () => {
     await Promise.resolve();
     net.workers[0]?.crash(3, null);
     await net.settle();
-    const err = (await f.exception()) as Error;
+    const err = (await f.exception()) as BrokenThreadPoolError;
     expect(err).toBeInstanceOf(BrokenThreadPoolError);
     expect(err.message).toContain("before any worker became ready");
     expect(engine.broken).toBe(err);
