@@ -239,6 +239,43 @@ describe("dashboard API", () => {
     expect(((await unknown.json()) as { error: string }).error).toContain("unknown");
   });
 
+  test("cancel of a queued task: it never starts, ends CANCELLED, and the message says so", async () => {
+    const s = startServer();
+    const cookie = await login(s.base, ADMIN);
+    const c = s.client();
+    // Two workers, three long tasks: the third waits.
+    for (let i = 0; i < 3; i++) c.submit("sleep", 30_000, i);
+    let queued: string | undefined;
+    await until(async () => {
+      const p = (await (
+        await fetch(`${s.base}/dashboard/api/tasks?status=PENDING`, { headers: { cookie } })
+      ).json()) as {
+        rows: { id: string }[];
+      };
+      const running = (await (
+        await fetch(`${s.base}/dashboard/api/tasks?status=RUNNING`, { headers: { cookie } })
+      ).json()) as {
+        total: number;
+      };
+      queued = p.rows[0]?.id;
+      return queued !== undefined && running.total === 2;
+    }, "two running, one queued");
+    const res = await fetch(`${s.base}/dashboard/api/tasks/${queued}/cancel`, {
+      method: "POST",
+      headers: { cookie, ...HEADER },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { message: string }).message).toContain("before it started");
+    const d = (await (
+      await fetch(`${s.base}/dashboard/api/tasks/${queued}`, { headers: { cookie } })
+    ).json()) as {
+      status: string;
+      startedAt: number | null;
+    };
+    expect(d.status).toBe("CANCELLED");
+    expect(d.startedAt).toBeNull();
+  });
+
   test("task table pages, filters and bad input (out of range → empty page, never 500)", async () => {
     const s = startServer();
     const cookie = await login(s.base, ADMIN);
