@@ -47,7 +47,8 @@ export function createContext(options: CreateAppOptions, tokens: TokenEntry[]): 
   let draining = false;
   const running = (pool: string) => registry.pool(pool).stats.now().running;
   const metrics = new Metrics(() => registry.snapshots());
-  const idleGc = new IdleGc(() => registry.all().some((p) => p.admission.used > 0));
+  const pools = registry.all();
+  const idleGc = new IdleGc(() => pools.some((p) => p.admission.used > 0));
   const store = new TaskStore(
     { ttlMs: limits.resultTtlMs, maxRetained: limits.maxRetained },
     {
