@@ -1,3 +1,5 @@
+import { reportProgress, type Value } from "@conc/core";
+
 /**
  * The task module the README's examples use (`new URL("./tasks.ts", import.meta.url)` from a file at the
  * repo root). A pool runs exports of a module like this one by name.
@@ -16,4 +18,21 @@ export function add(a: number, b: number): number {
 
 export function square(x: number): number {
   return x * x;
+}
+
+/** Adds 1 to a shared counter `times` times, each under the counter's lock (multiprocessing.Value). */
+export function increment(counter: Value<"i32">, times: number): void {
+  for (let i = 0; i < times; i++) {
+    using _held = counter.getLock().hold();
+    counter.value += 1;
+  }
+}
+
+/** A long task that tells its caller how far it is (`fut.progress` / `fut.onProgress`). */
+export async function crunch(steps: number): Promise<number> {
+  for (let done = 1; done <= steps; done++) {
+    await Bun.sleep(1);
+    reportProgress({ done, total: steps });
+  }
+  return steps;
 }
