@@ -60,47 +60,64 @@ function pushIterable(onStop: () => void) {
   };
 }
 
+/**
+ * One query or mutation over an open socket: resolves with the result, or with an async iterable
+ * of a streamed result's items; rejects with TRPCClientError (as the tRPC client would).
+ */
+export function wsRequest(
+  channel: WsChannel,
+  ws: WebSocket,
+  type: "query" | "mutation",
+  path: string,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let stream: ReturnType<typeof pushIterable> | undefined;
+    const stop = channel.call(ws, { type, path, input }, (msg: WsResponse) => {
+      if ("error" in msg) {
+        const err = TRPCClientError.from({ error: msg.error } as never);
+        if (stream) stream.end(err);
+        else reject(err);
+        return;
+      }
+      if ("result" in msg) {
+        resolve(msg.result);
+        return;
+      }
+      if (!stream) {
+        stream = pushIterable(() => stop());
+        resolve(stream.iterable);
+      }
+      if ("item" in msg) stream.push(msg.item);
+      else stream.end();
+    });
+    signal?.addEventListener("abort", () => stop(), { once: true });
+  });
+}
+
 /** Carries queries and mutations over the channel's WebSocket; forwards to the next link when it has none. */
 function wsLink(channel: WsChannel): TRPCLink<AppRouter> {
   return () =>
     ({ op, next }) =>
       observable((observer) => {
-        let stop: (() => void) | undefined;
         let cancelled = false;
         let forwarded: { unsubscribe(): void } | undefined;
+        const abort = new AbortController();
         const run = (ws: WebSocket | null) => {
           if (cancelled) return;
           if (!ws || op.type === "subscription") {
             forwarded = next(op).subscribe(observer);
             return;
           }
-          let stream: ReturnType<typeof pushIterable> | undefined;
-          const onMessage = (msg: WsResponse) => {
-            if ("error" in msg) {
-              const err = TRPCClientError.from({ error: msg.error } as never);
-              if (stream) stream.end(err);
-              else observer.error(err);
-              return;
-            }
-            if ("result" in msg) {
-              observer.next({ result: { type: "data", data: msg.result } });
+          op.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+          wsRequest(channel, ws, op.type as "query" | "mutation", op.path, op.input, abort.signal).then(
+            (data) => {
+              observer.next({ result: { type: "data", data } });
               observer.complete();
-              return;
-            }
-            if (!stream) {
-              stream = pushIterable(() => stop?.());
-              observer.next({ result: { type: "data", data: stream.iterable } });
-              observer.complete();
-            }
-            if ("item" in msg) stream.push(msg.item);
-            else stream.end();
-          };
-          stop = channel.call(
-            ws,
-            { type: op.type as "query" | "mutation", path: op.path, input: op.input },
-            onMessage,
+            },
+            (err) => observer.error(err),
           );
-          op.signal?.addEventListener("abort", () => stop?.(), { once: true });
         };
         const ws = channel.connect();
         if (ws instanceof Promise) void ws.then(run);
@@ -108,8 +125,7 @@ function wsLink(channel: WsChannel): TRPCLink<AppRouter> {
         return () => {
           cancelled = true;
           forwarded?.unsubscribe();
-          // A streamed result outlives its observable: only its iterable's return() stops it.
-          if (!STREAMED.has(op.path)) stop?.();
+          if (!STREAMED.has(op.path)) abort.abort();
         };
       });
 }

@@ -30,7 +30,7 @@ import { createTRPCClient } from "@trpc/client";
 import type { AppRouter } from "../router/router.ts";
 import type { DoneView, StreamEvent, WireCall } from "../wire.ts";
 import { clientError, RemoteConnectionError, serverAnswered } from "./errors.ts";
-import { createLinks } from "./links.ts";
+import { createLinks, wsRequest } from "./links.ts";
 import { RemoteFuture, type RemoteFutureOwner } from "./remote-future.ts";
 import { type Pending, Submitter } from "./submitter.ts";
 import { watchRemote } from "./watch.ts";
@@ -111,8 +111,16 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
     this.#submitter = new Submitter({
       maxBatch: options.maxBatch ?? 1000,
       connectionTimeoutMs,
-      stream: (calls: WireCall[]) =>
-        this.#client.submitStream.mutate({ pool: this.#pool, calls }) as Promise<AsyncIterable<StreamEvent>>,
+      stream: (calls: WireCall[]) => {
+        const input = { pool: this.#pool, calls };
+        // The hot path: straight onto an open socket, without the tRPC client's link machinery.
+        const ws = this.#channel?.connect();
+        if (this.#channel && ws && !(ws instanceof Promise))
+          return wsRequest(this.#channel, ws, "mutation", "submitStream", input) as Promise<
+            AsyncIterable<StreamEvent>
+          >;
+        return this.#client.submitStream.mutate(input) as Promise<AsyncIterable<StreamEvent>>;
+      },
       accepted: (p) => {
         p.fut.id = p.call.id;
         if (p.fut.cancelled()) this.cancelRemote(p.fut);
