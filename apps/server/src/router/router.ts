@@ -27,6 +27,23 @@ export interface RouterDeps {
 
 export type { MapItem, StreamEvent };
 
+/** How long submitStream may hold its admission event waiting for the first outcomes. */
+export const ADMISSION_HOLD_MS = 1;
+
+/** Resolves when `p` settles or after `ms`, whichever comes first (never rejects). */
+function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p.then(
+      () => {},
+      () => {},
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 function progressEvent(recs: TaskRecord[]): ProgressEvent {
   return { type: "progress", updates: recs.map((r) => [r.id, r.progress]) };
 }
@@ -94,11 +111,24 @@ export function createRouter(deps: RouterDeps) {
      */
     submitStream: procedure.input(s.submitMany).mutation(async function* ({ input, signal }) {
       const { recs, retryAfterMs } = await admitted(input.pool, input.calls);
-      yield { type: "admitted", ids: recs.map((r) => r?.id ?? null), retryAfterMs } as StreamEvent;
       const accepted = recs.filter((r): r is TaskEntry => r !== null);
-      for await (const batch of store.watchBatches(accepted, 0, signal)) {
-        if (batch.progress.length > 0) yield progressEvent(batch.progress);
-        if (batch.done.length > 0) yield { type: "done", views: batch.done.map(([, v]) => v) } as StreamEvent;
+      const batches = store.watchBatches(accepted, 0, signal);
+      let next = batches.next();
+      // Tiny tasks end within a moment: hold the admission that long, so it leaves together with
+      // their outcomes (one wake-up for the client instead of two).
+      if (accepted.length > 0) await settledWithin(next, ADMISSION_HOLD_MS);
+      yield { type: "admitted", ids: recs.map((r) => r?.id ?? null), retryAfterMs } as StreamEvent;
+      try {
+        for (let r = await next; !r.done; r = await next) {
+          const batch = r.value;
+          if (batch.progress.length > 0) yield progressEvent(batch.progress);
+          if (batch.done.length > 0)
+            yield { type: "done", views: batch.done.map(([, v]) => v) } as StreamEvent;
+          next = batches.next();
+        }
+      } finally {
+        // Closed early (the caller went away): let the watch unsubscribe (it also ends on `signal`).
+        void batches.return(undefined);
       }
     }),
 
