@@ -16,6 +16,9 @@ import type { WsRequest, WsResponse } from "../wire.ts";
 interface Conn {
   role: Role;
   calls: Map<number, AbortController>;
+  /** Messages not yet written: a stream's items wait for its end (or the end of the tick). */
+  out: string[];
+  flushing: boolean;
 }
 
 export type WsHandlers = WebSocketHandler<Conn>;
@@ -27,8 +30,39 @@ function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
 export function createWsHandlers(ctx: AppContext) {
   const open = new Set<ServerWebSocket<Conn>>();
 
+  /** Writes what is queued: one syscall for all of it (corked). */
+  function flush(ws: ServerWebSocket<Conn>): void {
+    const out = ws.data.out;
+    if (out.length === 0 || ws.readyState !== 1) {
+      out.length = 0;
+      return;
+    }
+    ws.data.out = [];
+    if (out.length === 1) ws.send(out[0] as string);
+    else
+      ws.cork(() => {
+        for (const m of out) ws.send(m);
+      });
+  }
+
+  /**
+   * A call's last message (result, end, error) leaves at once with whatever is queued before it; a
+   * stream's items wait until then or the end of the tick, so a tiny task's admission, outcome and
+   * end reach the client in one write.
+   */
   function send(ws: ServerWebSocket<Conn>, msg: WsResponse): void {
-    if (ws.readyState === 1) ws.send(JSON.stringify(msg));
+    if (ws.readyState !== 1) return;
+    ws.data.out.push(JSON.stringify(msg));
+    if (!("item" in msg)) {
+      flush(ws);
+      return;
+    }
+    if (ws.data.flushing) return;
+    ws.data.flushing = true;
+    setImmediate(() => {
+      ws.data.flushing = false;
+      flush(ws);
+    });
   }
 
   function sendError(ws: ServerWebSocket<Conn>, id: number, cause: unknown): void {
@@ -102,7 +136,8 @@ export function createWsHandlers(ctx: AppContext) {
       const bun = server as Server<Conn> | undefined;
       try {
         // Bun ignores the response once upgraded (as hono/bun does).
-        if (bun?.upgrade?.(req, { data: { role, calls: new Map() } })) return new Response(null);
+        if (bun?.upgrade?.(req, { data: { role, calls: new Map(), out: [], flushing: false } }))
+          return new Response(null);
       } catch {
         // Bun.serve has no websocket handlers: fall through.
       }
