@@ -172,6 +172,7 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
     for (let r = 0; r < (quick ? 2 : 4); r++) {
       rawTimes.push(await timed(rawBatch));
       concTimes.push(await timed(concBatch));
+      log(`run ${r}: raw ${rawTimes[r]?.toFixed(0)} ms, conc ${concTimes[r]?.toFixed(0)} ms for ${n} tasks`);
     }
     log("latency");
     const calls = quick ? 300 : 1_000;

@@ -3,6 +3,24 @@ import type { Subprocess } from "bun";
 
 const nodeScript = new URL("./node.ts", import.meta.url).pathname;
 
+/** Every child this process started: killed by pid if the benchmark itself is stopped (timeout, Ctrl-C). */
+const children = new Set<Subprocess>();
+function track<P extends Subprocess>(proc: P): P {
+  children.add(proc);
+  void proc.exited.then(() => children.delete(proc));
+  return proc;
+}
+const killChildren = () => {
+  for (const p of children) p.kill("SIGKILL");
+};
+process.on("exit", killChildren);
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
 export interface Redis {
   url: string;
   port: number;
@@ -33,23 +51,25 @@ export async function startRedis(): Promise<Redis | undefined> {
   if (!bin) return undefined;
   const port = await freePort();
   const spawn = () =>
-    Bun.spawn(
-      [
-        bin,
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--maxmemory-policy",
-        "noeviction",
-        "--loglevel",
-        "warning",
-      ],
-      { stdout: "ignore", stderr: "inherit" },
+    track(
+      Bun.spawn(
+        [
+          bin,
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--maxmemory-policy",
+          "noeviction",
+          "--loglevel",
+          "warning",
+        ],
+        { stdout: "ignore", stderr: "inherit" },
+      ),
     );
   const redis: Redis = {
     url: `redis://127.0.0.1:${port}`,

@@ -57,10 +57,14 @@ export class EventsHub {
   #events: QueueEvents | undefined;
   #watchdog: Worker | undefined;
   #gapTimer: ReturnType<typeof setInterval> | undefined;
+  #cursor: StreamCursor | undefined;
+  /** Redis's run_id: a new one after a reconnect means Redis restarted and the event stream is new. */
+  #runId = "";
   /** When the command connection went down (undefined while up). */
   #downSince: number | undefined;
   #closed = false;
-  #reconciling = false;
+  #reconciling: Promise<void> | undefined;
+  #reconcileAgain: Promise<void> | undefined;
   /** Errors of the background connections, for diagnostics. */
   lastError: Error | undefined;
 
@@ -94,21 +98,9 @@ export class EventsHub {
   async #attach(onError: (err: Error) => void): Promise<void> {
     const { url, connectTimeoutMs, conn, prefix, queue, lockMs, stalledCheckMs } = this.#settings;
     await whenReady(this.cmd, url, connectTimeoutMs);
-    const cursor = new StreamCursor(this.cmd, this.keys.events);
-    const startId = await cursor.start();
+    this.#runId = await this.#redisRunId();
+    await this.#startEvents(onError);
     if (this.#closed) return;
-    const events = new QueueEvents(queue, { connection: bullConnection(conn), prefix, lastEventId: startId });
-    this.#events = events;
-    events.on("error", onError);
-    cursor.watch(events);
-    events.on("active", ({ jobId }) => this.#sinks.get(jobId)?.active(jobId));
-    events.on("completed", ({ jobId, returnvalue }) => this.#sinks.get(jobId)?.completed(jobId, returnvalue));
-    events.on("failed", ({ jobId, failedReason }) => {
-      if (this.#sinks.has(jobId)) this.#fetchFailure(jobId, failedReason);
-    });
-    events.on("stalled", ({ jobId }) => this.#sinks.get(jobId)?.stalled(jobId));
-    events.on("removed", ({ jobId }) => this.#sinks.get(jobId)?.removed(jobId));
-    events.on("progress", ({ jobId, data }) => this.#sinks.get(jobId)?.progress(jobId, data));
     // The client's own stall check: with every node dead, nobody else would notice their jobs stalled.
     const watchdog = new Worker(queue, null, {
       connection: bullConnection(conn),
@@ -121,15 +113,13 @@ export class EventsHub {
     watchdog.on("error", onError);
     this.#watchdog = watchdog;
     await watchdog.startStalledCheckTimer();
-    // After a reconnect the stream or the jobs may be gone (Redis restarted): look at every pending job.
-    this.cmd.on("ready", () => {
-      cursor.rebase().then(() => this.reconcile(), onError);
-    });
     this.cmd.on("close", () => {
       this.#downSince ??= Date.now();
     });
+    // After a reconnect the jobs may be gone; after a Redis restart the stream is new too: read it afresh.
     this.cmd.on("ready", () => {
       this.#downSince = undefined;
+      void this.#afterReconnect(onError).catch(onError);
     });
     this.#gapTimer = setInterval(() => {
       if (this.#sinks.size === 0) return;
@@ -137,11 +127,55 @@ export class EventsHub {
         this.#abandonIfDownTooLong();
         return;
       }
-      cursor.hasGap().then((gap) => {
-        if (gap) return cursor.rebase().then(() => this.reconcile());
-      }, onError);
+      void this.#checkGap().catch(onError);
     }, stalledCheckMs);
     this.#gapTimer.unref?.();
+  }
+
+  /** A cursor and a QueueEvents reading from the stream's current end (attached before any add). */
+  async #startEvents(onError: (err: Error) => void): Promise<void> {
+    const { conn, prefix, queue } = this.#settings;
+    const cursor = new StreamCursor(this.cmd, this.keys.events);
+    const startId = await cursor.start();
+    if (this.#closed) return;
+    const events = new QueueEvents(queue, { connection: bullConnection(conn), prefix, lastEventId: startId });
+    this.#events = events;
+    this.#cursor = cursor;
+    events.on("error", onError);
+    cursor.watch(events);
+    events.on("active", ({ jobId }) => this.#sinks.get(jobId)?.active(jobId));
+    events.on("completed", ({ jobId, returnvalue }) => this.#sinks.get(jobId)?.completed(jobId, returnvalue));
+    events.on("failed", ({ jobId, failedReason }) => {
+      if (this.#sinks.has(jobId)) this.#fetchFailure(jobId, failedReason);
+    });
+    events.on("stalled", ({ jobId }) => this.#sinks.get(jobId)?.stalled(jobId));
+    events.on("removed", ({ jobId }) => this.#sinks.get(jobId)?.removed(jobId));
+    events.on("progress", ({ jobId, data }) => this.#sinks.get(jobId)?.progress(jobId, data));
+  }
+
+  async #redisRunId(): Promise<string> {
+    const info = await this.cmd.info("server");
+    return /run_id:(\w+)/.exec(info)?.[1] ?? "";
+  }
+
+  async #afterReconnect(onError: (err: Error) => void): Promise<void> {
+    const runId = await this.#redisRunId();
+    if (runId !== this.#runId) {
+      this.#runId = runId;
+      const old = this.#events;
+      if (old) void Promise.race([old.close(), Bun.sleep(1_000)]).catch(() => {});
+      await this.#startEvents(onError);
+    }
+    await this.reconcile();
+  }
+
+  async #checkGap(): Promise<void> {
+    const cursor = this.#cursor;
+    if (!cursor) return;
+    const check = await cursor.check();
+    if (!check.gap) return;
+    await this.reconcile();
+    cursor.cover(check);
   }
 
   /** Redis unreachable for longer than the connection timeout: fail what waits instead of hanging. */
@@ -168,17 +202,30 @@ export class EventsHub {
     this.#sinks.delete(id);
   }
 
-  /** Reads every registered job's state and settles what the event stream did not deliver. */
-  async reconcile(): Promise<void> {
-    if (this.#reconciling || this.#sinks.size === 0) return;
-    this.#reconciling = true;
-    try {
-      const ids = [...this.#sinks.keys()];
-      const states = await readStates(this.cmd, this.keys, ids);
-      for (const [i, id] of ids.entries()) this.#apply(id, states[i] as JobState);
-    } finally {
-      this.#reconciling = false;
+  /**
+   * Reads every registered job's state and settles what the event stream did not deliver. A call while
+   * one runs waits for a fresh pass (one that starts after the call), so callers can rely on it.
+   */
+  reconcile(): Promise<void> {
+    if (this.#reconciling) {
+      this.#reconcileAgain ??= this.#reconciling.then(() => {
+        this.#reconcileAgain = undefined;
+        return this.reconcile();
+      });
+      return this.#reconcileAgain;
     }
+    const run = this.#reconcilePass().finally(() => {
+      this.#reconciling = undefined;
+    });
+    this.#reconciling = run;
+    return run;
+  }
+
+  async #reconcilePass(): Promise<void> {
+    if (this.#sinks.size === 0) return;
+    const ids = [...this.#sinks.keys()];
+    const states = await readStates(this.cmd, this.keys, ids);
+    for (const [i, id] of ids.entries()) this.#apply(id, states[i] as JobState);
   }
 
   #apply(id: string, s: JobState): void {

@@ -1,8 +1,10 @@
 /**
  * Knows how far the shared QueueEvents has read BullMQ's event stream. The stream is trimmed to a fixed
- * length and an XREAD from a trimmed id silently skips what was dropped (BULLMQ-NOTES.md), so the cursor
- * counts the entries read and compares with Redis's own counters (`XINFO STREAM`: entries-added, length):
- * more unread entries than the stream still holds means some were lost unread.
+ * length and an XREAD from a trimmed id silently skips what was dropped (BULLMQ-NOTES.md). Redis counts
+ * every entry ever added (`XINFO STREAM` entries-added) and keeps the newest `length`; entries are trimmed
+ * oldest first, so the first `added - length` are gone. The cursor knows exactly how many entries it has
+ * read (the stream's count when it attached, plus each entry QueueEvents delivered): when more entries were
+ * trimmed than it had read, some were lost unread. (max-deleted-entry-id does not count trimming.)
  */
 import type { QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
@@ -32,11 +34,19 @@ async function streamInfo(redis: Redis, key: string): Promise<StreamInfo | undef
   };
 }
 
+/** Whether entries were lost unread, and how many were trimmed when that was checked. */
+export interface GapCheck {
+  gap: boolean;
+  trimmed: number;
+}
+
 export class StreamCursor {
-  /** Entries added before the first one this reader counts. */
+  /** Entries in the stream before the first one this reader counts. */
   #base = 0;
   #read = 0;
   #lastId = "";
+  /** Trimmed entries already covered by a reconciliation. */
+  #covered = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -63,17 +73,15 @@ export class StreamCursor {
     };
   }
 
-  /** True when the stream dropped entries this reader had not read. */
-  async hasGap(): Promise<boolean> {
+  async check(): Promise<GapCheck> {
     const info = await streamInfo(this.redis, this.key);
-    if (!info) return false;
-    const unread = info.added - this.#base - this.#read;
-    return unread > info.length;
+    if (!info) return { gap: false, trimmed: 0 };
+    const trimmed = info.added - info.length;
+    return { gap: trimmed > Math.max(this.#base + this.#read, this.#covered), trimmed };
   }
 
-  /** Counts from now on (after a reconnect or a reconciliation, which covered what came before). */
-  async rebase(): Promise<void> {
-    const info = await streamInfo(this.redis, this.key);
-    this.#base = (info?.added ?? 0) - this.#read;
+  /** A reconciliation that started after `check` covered every entry trimmed by then. */
+  cover(check: GapCheck): void {
+    this.#covered = Math.max(this.#covered, check.trimmed);
   }
 }
