@@ -11,14 +11,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
 }
 
-async function latencies(n: number, call: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
+/**
+ * Latencies of several calls taken in turns (a, b, c, a, b, c, ...), so each sees the same machine:
+ * on a busy 2-core box, blocks measured one after the other compare different moments.
+ */
+async function latencies(n: number, calls: (() => Promise<unknown>)[]): Promise<number[][]> {
+  const out = calls.map(() => [] as number[]);
   for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await call();
-    out.push(performance.now() - t);
+    for (const [k, call] of calls.entries()) {
+      const t = performance.now();
+      await call();
+      out[k]?.push(performance.now() - t);
+    }
   }
-  return out.sort((a, b) => a - b);
+  return out.map((xs) => xs.sort((a, b) => a - b));
 }
 
 export async function benchRemote(quick: boolean): Promise<Row[]> {
@@ -52,11 +58,14 @@ export async function benchRemote(quick: boolean): Promise<Row[]> {
     await batch(local as never);
     const remoteRate = await throughput("remote batched", n, () => batch(remote as never), quick);
     const localRate = await throughput("local batched", n, () => batch(local as never), quick);
-    const calls = quick ? 300 : 1000;
-    const rLat = await latencies(calls, () => remote.run("add", 1, 2));
-    const lLat = await latencies(calls, () => local.run("add", 1, 2));
+    const calls = quick ? 500 : 2000;
+    await latencies(200, [() => remote.run("add", 1, 2)]);
     // A bare HTTP round trip to the same server: the floor a remote call is compared with.
-    const hLat = await latencies(calls, async () => (await fetch(`${url}/healthz`)).text());
+    const [rLat, lLat, hLat] = (await latencies(calls, [
+      () => remote.run("add", 1, 2),
+      () => local.run("add", 1, 2),
+      async () => (await fetch(`${url}/healthz`)).text(),
+    ])) as [number[], number[], number[]];
     // Server memory (issue 14's target): settled RSS once 50k tiny tasks ran, then after 500k in all
     // (quick: 200k). Settled = the lowest of a few samples after 2 s idle: right after a burst the
     // allocator still holds garbage it hands back moments later.
