@@ -234,6 +234,21 @@ describe("crash attribution", () => {
   });
 });
 
+describe("progress", () => {
+  test("the last value a task reported is applied before its result", async () => {
+    const { net, submit } = setup();
+    const f = submit(tasks.reportThenReturn, 5);
+    let doneWhenLast: boolean | undefined;
+    f.onProgress((v) => {
+      if (v === 5) doneWhenLast = f.done();
+    });
+    await net.settle();
+    expect(await f.result()).toBe("reported 5");
+    expect(f.progress).toBe(5);
+    expect(doneWhenLast).toBe(false);
+  });
+});
+
 describe("assignment", () => {
   test("while the pool can grow, a task goes to a new worker, not into a busy window", async () => {
     const { net, submit } = setup({ maxWorkers: 3 });
