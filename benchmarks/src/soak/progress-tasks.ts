@@ -1,6 +1,5 @@
 /** Task module of progress-cost.ts. */
-// Until @conc/core re-exports it (B), straight from the source file (the same module instance).
-import { reportProgress } from "../../../packages/core/src/entry/progress.ts";
+import { reportProgress } from "@conc/core";
 
 /** n iterations of a little arithmetic (about what a real per-item step costs), reporting each one if asked. */
 export function work(n: number, report: boolean): number {
