@@ -2,7 +2,7 @@
  * The tutorial's task functions. Workers import this module and call its exports by name,
  * the way Python's workers unpickle a function by its module and name.
  */
-import { currentProcess } from "@conc/core";
+import { currentProcess, reportProgress } from "@conc/core";
 
 /** io_task: sleeps 1 s like an I/O wait. */
 export async function ioTask(taskId: number): Promise<void> {
@@ -68,4 +68,13 @@ export async function processTask(x: number): Promise<number> {
 /** multi_param_task(a, b) for starmap. */
 export function multiParamTask(a: number, b: number): number {
   return a + b;
+}
+
+/** A long job that says how far it is: `reportProgress` inside, `fut.progress` outside (like tqdm's update). */
+export async function longJob(jobId: number, steps: number): Promise<number> {
+  for (let done = 1; done <= steps; done++) {
+    await Bun.sleep(2);
+    reportProgress({ done, total: steps });
+  }
+  return jobId;
 }

@@ -77,6 +77,11 @@ const expected: Record<string, (string | RegExp)[]> = {
     "remote map on processes: [3, 7, 11]",
     "remote add(40, 2) = 42",
   ],
+  progress: [
+    "finished jobs: 1, 2, 3, 4",
+    "last progress of each: 25, 25, 25, 25",
+    "progress updates seen: some, in order: true",
+  ],
   distributed: [
     "distributed future result: (1, 'content1')",
     "distributed future result: (3, 'content3')",

@@ -10,6 +10,7 @@ import { pool } from "./pool.ts";
 import { popenDemo } from "./popen.ts";
 import { processControl } from "./process-control.ts";
 import { processes } from "./processes.ts";
+import { progress } from "./progress.ts";
 import { queueDemo } from "./queue.ts";
 import { remote } from "./remote.ts";
 import { spawnDemo } from "./spawn.ts";
@@ -30,6 +31,7 @@ export const demos: Demo[] = [
   callCheck,
   pool,
   queueDemo,
+  progress,
   remote,
   distributed,
 ];
