@@ -2,7 +2,7 @@
  * The BullMQ processor of a worker node: claim the job (a cancel may have won), run it on the node's conc
  * pool, return the encoded result, or leave conc's serialized error in the job's hash and fail the job.
  */
-import { BrokenExecutorError, CancelledError, type Executor, serializeError } from "@conc/core";
+import { BrokenExecutorError, type Executor, serializeError } from "@conc/core";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import { decode, encode } from "../codec.ts";
@@ -68,6 +68,35 @@ function checkTask(exports: Record<string, unknown>, name: unknown): string {
   );
 }
 
+/**
+ * Runs a whole map chunk inside one pool worker: a self-contained function (shipped by source, so it
+ * captures nothing) that finds the task among the module's exports there and loops over the items. One
+ * message per chunk each way, and a running chunk stops like any task (its worker is replaced). An item
+ * that throws ends the chunk with an error carrying the results before it and, as `cause`, the item's error.
+ */
+// Kept nameless on purpose (an array element gets no inferred name): a pool with a module routes a *named*
+// function by its export name; a nameless one travels by source.
+const [runChunkInWorker] = [
+  async (moduleUrl: string, name: string, items: unknown[], single: boolean) => {
+    const ns = (await import(moduleUrl)) as Record<string, (...args: unknown[]) => unknown>;
+    const fn = ns[name] as (...args: unknown[]) => unknown;
+    const results: unknown[] = [];
+    for (const item of items) {
+      try {
+        const r = single ? fn(item) : fn(...(item as unknown[]));
+        results.push(r instanceof Promise ? await r : r);
+      } catch (error) {
+        throw Object.assign(new Error("map chunk failed part-way"), {
+          name: "ConcChunkFailure",
+          results,
+          cause: error,
+        });
+      }
+    }
+    return results;
+  },
+];
+
 async function runChunk(
   pool: Executor,
   name: string,
@@ -75,34 +104,18 @@ async function runChunk(
   signal?: AbortSignal,
 ): Promise<unknown[]> {
   const items = decode(data.a) as unknown[];
-  const chunksize = Math.max(1, Math.ceil(items.length / pool.maxWorkers));
-  const iterables =
-    data.k === KIND_SINGLES
-      ? [items]
-      : Array.from({ length: (items[0] as unknown[] | undefined)?.length ?? 0 }, (_, col) =>
-          items.map((t) => (t as unknown[])[col]),
-        );
-  const results: unknown[] = [];
-  if (iterables.length === 0) return items.map(() => undefined);
-  const it = pool.map(name, ...iterables, { chunksize });
-  const onAbort = () => void it.return?.();
-  signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    while (true) {
-      if (signal?.aborted) throw new CancelledError("The task was cancelled.", { cause: signal.reason });
-      let r: IteratorResult<unknown>;
-      try {
-        r = await it.next();
-      } catch (err) {
-        throw new PartialChunk(results, err);
-      }
-      if (r.done) break;
-      results.push(r.value);
+    return await pool
+      .schedule(runChunkInWorker, {
+        args: [pool.module as string, name, items, data.k === KIND_SINGLES],
+        signal,
+      })
+      .result();
+  } catch (err) {
+    if (err instanceof Error && err.name === "ConcChunkFailure") {
+      throw new PartialChunk((err as Error & { results: unknown[] }).results, err.cause);
     }
-    if (signal?.aborted) throw new CancelledError("The task was cancelled.", { cause: signal.reason });
-    return results;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
+    throw err;
   }
 }
 
