@@ -10,7 +10,7 @@ import { RemoteExecutor } from "@conc/server/client";
 import * as tasks from "../src/example/tasks.ts";
 import { startServer } from "../src/serve/start.ts";
 import { dashboardSource } from "../src/store/dashboard-source.ts";
-import { cleanup, type Harness, module, start } from "./helpers.ts";
+import { cleanup, type Harness, module, rawCall, start } from "./helpers.ts";
 import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
 
 /** Polls `probe` until it returns something truthy (the node publishes itself every few hundred ms). */
@@ -142,6 +142,26 @@ describe("distributed pool specs", () => {
     ] as const) {
       expect(() => createApp({ pools: { d: spec } })).toThrow(ServerConfigError);
     }
+  });
+
+  test("a spec the executor refuses: ready() rejects with ServerConfigError, calls get 503 saying why", async () => {
+    const h = start({
+      pools: {
+        d: {
+          kind: "distributed",
+          redis: "redis://127.0.0.1:1",
+          queue: "no spaces allowed",
+          module: module.href,
+        },
+      },
+    });
+    const err = await h.app.ready().catch((e) => e);
+    expect(err).toBeInstanceOf(ServerConfigError);
+    expect((err as Error).message).toContain("Pool 'd' (distributed)");
+    const r = await rawCall(h.base, "submit", { pool: "d", task: "add", args: [1, 2] }, "mutation");
+    expect(r.status).toBe(503);
+    expect(JSON.stringify(r.body)).toContain("Pool 'd' is not available");
+    await cleanup();
   });
 
   test("a server without a distributed pool never loads @conc/distributed, bullmq or ioredis", () => {
