@@ -20,9 +20,20 @@ export interface KillTally {
   seconds: number;
 }
 
-export async function killSoak(opts: { tasks: number; kills: number; maxWorkers: number; budgetMs: number }) {
-  const started = performance.now();
+type KillOptions = { tasks: number; kills: number; maxWorkers: number; budgetMs: number };
+
+export async function killSoak(opts: KillOptions): Promise<KillTally> {
   const ex = new ProcessPoolExecutor({ module, maxWorkers: opts.maxWorkers });
+  try {
+    return await run(ex, opts);
+  } finally {
+    // Every worker ends with the soak, whatever happened.
+    await ex.terminateWorkers();
+  }
+}
+
+async function run(ex: ProcessPoolExecutor, opts: KillOptions): Promise<KillTally> {
+  const started = performance.now();
   const seenReady = new Set<number>();
   const known = new Set<number>();
   // Each task takes ~4 ms without using a core: 50,000 on 4 workers last about a minute.
@@ -83,7 +94,6 @@ export async function killSoak(opts: { tasks: number; kills: number; maxWorkers:
   }
   const fresh = await Promise.all(Array.from({ length: 1000 }, (_, i) => ex.run(slowDouble, i, 0)));
   const freshBatchOk = fresh.every(([v], i) => v === i * 2);
-  await ex.terminateWorkers();
   return {
     tasks: opts.tasks,
     kills,
