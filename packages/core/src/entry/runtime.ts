@@ -182,9 +182,9 @@ export class WorkerRuntime {
         flags -= TASK_HANDLES;
         reviveArgs(args);
       }
-      const run =
-        flags === TASK_PLAIN ? () => fn(...args) : () => runChunk(fn, args, flags === TASK_CHUNK, 0, []);
-      value = this.#context ? this.#context.run(seq, run) : run();
+      // No closure on the common path (concurrency 1): tiny tasks pay for every allocation.
+      if (this.#context) value = this.#context.run(seq, callTask, fn, flags, args);
+      else value = flags === TASK_PLAIN ? fn(...args) : runChunk(fn, args, flags === TASK_CHUNK, 0, []);
     } catch (err) {
       this.#active = -1;
       this.#fail(seq, err, bySource);
@@ -216,6 +216,10 @@ export class WorkerRuntime {
     pushResult(this.#out, seq, status, value);
     this.#pump();
   }
+}
+
+function callTask(fn: TaskFn, flags: number, args: unknown[]): unknown {
+  return flags === TASK_PLAIN ? fn(...args) : runChunk(fn, args, flags === TASK_CHUNK, 0, []);
 }
 
 /** Makes `process.exit()` inside a task hand over finished results and name the task first. */

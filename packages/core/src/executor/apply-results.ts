@@ -1,7 +1,10 @@
 /** Applies a worker's results message to the tasks its worker holds. */
 import { deserializeError, type ErrorClassResolver, type SerializedError } from "../transport/error-codec.ts";
 import {
-  forEachResult,
+  R_SEQ,
+  R_STATUS,
+  R_VALUE,
+  RESULT_FIELDS,
   type ResultsMessage,
   ST_CHUNK_ERROR,
   ST_ERROR,
@@ -23,20 +26,22 @@ export function applyResults(w: WorkerSlot, msg: ResultsMessage, resolve: ErrorC
       task.setProgress(p[i + 1]);
     }
   }
-  let answered = 0;
-  forEachResult(msg.r, (seq, status, value) => {
-    answered++;
-    const task = w.inflight.get(seq);
-    if (!task) return;
+  const r = msg.r;
+  // A plain loop over the named layout (the hot path: one iteration per task).
+  for (let i = 0; i < r.length; i += RESULT_FIELDS) {
+    const task = w.inflight.get(r[i + R_SEQ] as number);
+    if (!task) continue;
     w.letGo(task);
     // Settled here meanwhile (a timeout, say): the late answer is dropped. ST_SKIPPED: cancelled, nothing ran.
-    if (task.done()) return;
+    if (task.done()) continue;
+    const status = r[i + R_STATUS];
+    const value = r[i + R_VALUE];
     if (status === ST_OK) task.setResult(value);
     else if (status === ST_ERROR) task.setException(deserializeError(value as SerializedError, resolve));
     else if (status === ST_CHUNK_ERROR) {
       const [results, error] = value as [unknown[], SerializedError];
       task.setException(new ChunkFailure(results, deserializeError(error, resolve)));
     }
-  });
-  return answered;
+  }
+  return r.length / RESULT_FIELDS;
 }
