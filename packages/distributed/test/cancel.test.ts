@@ -86,6 +86,38 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
     });
   }
 
+  test("map: a deadline throws TimeoutError; stopping early cancels the chunks not started", async () => {
+    const file = join(dir, "map-stop");
+    await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "threads", module });
+    let caught: unknown;
+    try {
+      for await (const _ of ex.map("sleep", [2_000, 2_000], { timeout: 100 })) {
+      }
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(TimeoutError);
+    expect((caught as TimeoutError).message).toContain("map() did not finish within 100 ms");
+    await Bun.sleep(2_100); // the node finishes the chunk that had started
+    const seen: string[] = [];
+    const tags = Array.from({ length: 8 }, (_, i) => `m${i}`);
+    for await (const tag of ex.map(
+      "mark",
+      [file, file, file, file, file, file, file, file],
+      tags,
+      [300, 300, 300, 300, 300, 300, 300, 300],
+    )) {
+      seen.push(tag);
+      break;
+    }
+    expect(seen).toEqual(["m0"]);
+    await Bun.sleep(700); // anything still allowed to run would have started by now
+    const started = lines(file).filter((l) => !l.endsWith(":end"));
+    // The node runs one task at a time: m0, perhaps m1 (taken before the stop); never the rest.
+    expect(started.length).toBeLessThanOrEqual(2);
+    expect(started[0]).toBe("m0");
+  }, 15_000);
+
   test("a signal aborted before submit never sends the job", async () => {
     const file = join(dir, "pre-aborted");
     await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "threads", module });
