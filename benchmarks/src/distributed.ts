@@ -79,6 +79,8 @@ function rows(v: {
   rawP99: number | null;
   map: number | null;
   rawMap: number | null;
+  map4k: number | null;
+  rawMap4k: number | null;
   cancelP50: number | null;
   cancelP99: number | null;
 }): Row[] {
@@ -115,6 +117,13 @@ function rows(v: {
     },
     {
       group: "distributed",
+      workload: "distributed map, one job per 4096 items",
+      unit: "items/s",
+      conc: v.map4k,
+      peers: { "raw BullMQ, one job per 4096 items": v.rawMap4k },
+    },
+    {
+      group: "distributed",
       workload: "cancel of a running task on another node, p50 (lower is better)",
       unit: "ms",
       conc: v.cancelP50,
@@ -147,6 +156,8 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
       rawP99: null,
       map: null,
       rawMap: null,
+      map4k: null,
+      rawMap4k: null,
       cancelP50: null,
       cancelP99: null,
     });
@@ -179,21 +190,26 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
     const cLat = await latencies(calls, () => ex.run("add", 1, 2));
     const rLat = await latencies(calls, () => raw.run([{ op: "add", a: [1, 2] }]));
     const items = quick ? 200_000 : 1_000_000;
-    const concMap = async () => {
+    const concMap = async (chunksize = 1024) => {
       let count = 0;
-      for await (const _ of ex.map("square", range(items), { chunksize: 1024 })) count++;
+      for await (const _ of ex.map("square", range(items), { chunksize })) count++;
       if (count !== items) throw new Error(`map gave ${count} of ${items}`);
     };
-    const rawMap = async () => {
+    const rawMap = async (chunksize = 1024) => {
       const jobs = [];
-      for (let i = 0; i < items; i += 1024)
-        jobs.push({ op: "square", a: Array.from({ length: Math.min(1024, items - i) }, (_, k) => i + k) });
+      for (let i = 0; i < items; i += chunksize)
+        jobs.push({
+          op: "square",
+          a: Array.from({ length: Math.min(chunksize, items - i) }, (_, k) => i + k),
+        });
       const out = (await raw.run(jobs)) as number[][];
       if (out.flat().length !== items) throw new Error("raw map lost items");
     };
     log("map");
-    const mapT = median([await timed(concMap), await timed(concMap)]);
-    const rawMapT = median([await timed(rawMap), await timed(rawMap)]);
+    const mapT = median([await timed(() => concMap()), await timed(() => concMap())]);
+    const rawMapT = median([await timed(() => rawMap()), await timed(() => rawMap())]);
+    const map4kT = median([await timed(() => concMap(4096)), await timed(() => concMap(4096))]);
+    const rawMap4kT = median([await timed(() => rawMap(4096)), await timed(() => rawMap(4096))]);
     log("cancel");
     const cancel = await cancelLatencies(redis.url, quick ? 10 : 30);
     return rows({
@@ -205,6 +221,8 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
       rawP99: percentile(rLat, 0.99),
       map: items / (mapT / 1000),
       rawMap: items / (rawMapT / 1000),
+      map4k: items / (map4kT / 1000),
+      rawMap4k: items / (rawMap4kT / 1000),
       cancelP50: percentile(cancel, 0.5),
       cancelP99: percentile(cancel, 0.99),
     });
