@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { asCompleted, CancelledError, RemoteError, wait } from "@conc/core";
+import { asCompleted, CancelledError, Lock, RemoteError, wait } from "@conc/core";
 import { DistributedExecutor, runWorkerNode, type WorkerNode } from "@conc/distributed";
 import * as tasks from "./fixtures/tasks.ts";
 import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
@@ -109,6 +109,9 @@ describe.skipIf(REDIS_SKIP)("results and errors", () => {
     cyclic.self = cyclic;
     expect(() => ex.submit("echo", cyclic)).toThrow(/circular/);
     expect(() => ex.submit(() => 1)).toThrow(/export of the task module/);
+    expect(() => ex.submit("echo", { lock: new Lock() })).toThrow(
+      /sync primitive .* cannot be sent to a distributed task/,
+    );
     await Bun.sleep(50); // the client's background import of the module
     expect(() => ex.submit("nope" as "add", 1, 2)).toThrow(/not an exported function/);
     expect(() => ex.submit("constructor" as "add", 1, 2)).toThrow(/not an exported function/);

@@ -6,6 +6,7 @@
 import {
   type AnyTaskModule,
   CancelledError,
+  containsHandles,
   type ExecutorLike,
   ExecutorShutdownError,
   type Future,
@@ -54,6 +55,16 @@ export interface DistributedExecutorOptions {
   connectTimeoutMs?: number | undefined;
   /** BullMQ key prefix (default "bull"). */
   prefix?: string | undefined;
+}
+
+/** Locks, queues, shared values... live in this machine's memory: they cannot reach a node elsewhere. */
+function refuseSyncPrimitives(args: unknown[]): void {
+  if (containsHandles(args)) {
+    throw new TypeError(
+      "A sync primitive (Lock, Event, Queue, Value, SharedMemory...) cannot be sent to a distributed task: it lives " +
+        "in this machine's shared memory and worker nodes run elsewhere. Coordinate through Redis or the task's return value.",
+    );
+  }
 }
 
 /** Live nodes, their workers and the queue's depth, for servers and dashboards. */
@@ -174,6 +185,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
     return mapWith<TaskResult<M, K>>(
       (items) => {
         if (this.#closed) throw new ExecutorShutdownError();
+        refuseSyncPrimitives(items);
         return this.#jobs.add({ f: name, a: encode(items, "map item") as unknown[], k: kind }, true);
       },
       rest,
@@ -264,6 +276,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
     if (this.#closed) throw new ExecutorShutdownError();
     if (!Array.isArray(args)) throw new TypeError("args must be an array of arguments.");
     const name = this.#tasks.taskName(fn);
+    refuseSyncPrimitives(args);
     const data: JobData = { f: name, a: encode(args, "args") as unknown[] };
     return this.#jobs.add<R>(data, false);
   }
