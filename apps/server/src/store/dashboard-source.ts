@@ -12,7 +12,7 @@ export function dashboardSource(ctx: AppContext): DashboardSource {
         const { pool: _pool, active: _active, ...now } = p.stats.now();
         return { name: p.name, ...now, ...counters.of(p.name) };
       }),
-    // TaskRecord has the TaskRecordView fields (state is a getter): no copy per record.
+    // Live TaskRecords and finished-slot handles both have the TaskRecordView fields: no copy per task.
     records: () => store.records(),
     get(id): TaskDetailView | undefined {
       const rec = store.get(id);

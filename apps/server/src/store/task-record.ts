@@ -1,6 +1,7 @@
 /**
- * One task the server accepted. While it runs it holds its Future and AbortController; once it
- * ends both are dropped and only the compact outcome stays (DESIGN.md: bounded memory).
+ * One task the server accepted, while it is unfinished: it holds its Future and AbortController.
+ * When it ends the store copies what stays into a slot of its columnar ring (finished-ring.ts)
+ * and drops this object (DESIGN.md: bounded memory).
  */
 import { CancelledError, type Future, type SerializedError, serializeError } from "@conc/core";
 import type { DoneView, TaskState, TaskView } from "../wire.ts";
