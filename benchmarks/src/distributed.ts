@@ -3,6 +3,7 @@
  * throughput (4 nodes × 50), single-task latency, chunked map items/s, and cancel of a running task on
  * another node. Skipped (rows "skipped") when redis-server is not installed.
  */
+import { WorkerExitedError } from "@conc/core";
 import { DistributedExecutor } from "@conc/distributed";
 import { Queue, QueueEvents } from "bullmq";
 import { killAll, percentile, startNodes, startRedis } from "./distributed/harness.ts";
@@ -83,6 +84,7 @@ function rows(v: {
   rawMap4k: number | null;
   cancelP50: number | null;
   cancelP99: number | null;
+  deathMax: number | null;
 }): Row[] {
   return [
     {
@@ -137,6 +139,14 @@ function rows(v: {
       conc: v.cancelP99,
       lowerIsBetter: true,
       peers: { "target p99 < 50 ms": 50 },
+    },
+    {
+      group: "distributed",
+      workload: "node SIGKILL → WorkerExitedError, worst of the runs (lower is better)",
+      unit: "ms",
+      conc: v.deathMax,
+      lowerIsBetter: true,
+      peers: { "target ≤ 3000 ms": 3000 },
     },
   ];
 }
@@ -200,6 +210,8 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
     const rawMap4kT = median([await timed(() => rawMap(4096)), await timed(() => rawMap(4096))]);
     log("cancel");
     const cancel = await cancelLatencies(redis.url, quick ? 10 : 30);
+    log("node death");
+    const death = await deathLatencies(redis.url, quick ? 2 : 5);
     return rows({
       conc: n / (median(concTimes) / 1000),
       raw: n / (median(rawTimes) / 1000),
@@ -213,6 +225,7 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
       rawMap4k: items / (rawMap4kT / 1000),
       cancelP50: percentile(cancel, 0.5),
       cancelP99: percentile(cancel, 0.99),
+      deathMax: death[death.length - 1] ?? null,
     });
   } finally {
     await ex.shutdown({ cancelFutures: true });
@@ -220,6 +233,25 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
     await killAll(nodes);
     await redis.stop();
   }
+}
+
+/** SIGKILL of the node running a task → the task's future fails with WorkerExitedError. */
+async function deathLatencies(url: string, n: number): Promise<number[]> {
+  await using ex = new DistributedExecutor<typeof Tasks>({ redis: url, queue: "death", module: tasksModule });
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [node] = await startNodes(1, ["conc", url, "death", "1", "threads", "1"]);
+    const fut = ex.submit("spin", 30_000);
+    while (!fut.running()) await Bun.sleep(1);
+    await Bun.sleep(50);
+    const t = performance.now();
+    node?.kill("SIGKILL");
+    const err = await fut.exception(20_000);
+    if (!(err instanceof WorkerExitedError))
+      throw new Error(`expected WorkerExitedError, got ${String(err)}`);
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /** Abort → the node reports the running task stopped (its `failed` event), one task at a time. */
