@@ -45,7 +45,7 @@ export const remote: Demo = {
       await cpu.shutdown();
     } finally {
       await server.stop(true);
-      app.close();
+      await app.close();
       await Promise.all(Object.values(pools).map((p) => p.shutdown()));
     }
   },
