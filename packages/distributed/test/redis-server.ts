@@ -22,7 +22,7 @@ export interface RedisServer {
   command(...args: (string | number)[]): Promise<unknown>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = server.port;
   server.stop(true);
@@ -38,14 +38,14 @@ async function waitForPing(port: number): Promise<void> {
   throw new Error(`redis-server on port ${port} did not answer PING`);
 }
 
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(atPort?: number): Promise<RedisServer> {
   if (!BIN) {
     throw new Error(
       "redis-server is not installed: the @conc/distributed tests need it (apt-get install -y redis-server). " +
         "Set CONC_REDIS=skip to skip them explicitly.",
     );
   }
-  const port = await freePort();
+  const port = atPort ?? (await freePort());
   const spawn = () =>
     Bun.spawn(
       [

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { WorkerExitedError } from "@conc/core";
 import { DistributedExecutor, JobLostError, runWorkerNode } from "@conc/distributed";
 import type * as tasks from "./fixtures/tasks.ts";
-import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
+import { freePort, REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
 import { type NodeProcess, spawnNode } from "./spawn-node.ts";
 
 const module = new URL("./fixtures/tasks.ts", import.meta.url);
@@ -245,6 +245,31 @@ describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connectio
     await own.stop();
     const closed = node.close({ timeoutMs: 300 }).then(() => "closed");
     expect(await Promise.race([closed, Bun.sleep(5_000).then(() => "hung")])).toBe("closed");
+  }, 20_000);
+
+  test("after RedisConnectionError the executor connects once Redis is there", async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const ex = new DistributedExecutor<typeof tasks>({
+      redis: url,
+      queue: "late",
+      module,
+      connectTimeoutMs: 300,
+    });
+    const own = { server: undefined as RedisServer | undefined };
+    try {
+      expect(((await ex.submit("add", 1, 1).exception(5_000)) as Error).name).toBe("RedisConnectionError");
+      own.server = await startRedis(port);
+      const node = await runWorkerNode({ redis: url, queue: "late", module, pool: "threads", maxWorkers: 1 });
+      try {
+        expect(await ex.run("add", 2, 2)).toBe(4);
+      } finally {
+        await node.close();
+      }
+    } finally {
+      await ex.shutdown();
+      await own.server?.stop();
+    }
   }, 20_000);
 
   test("a node whose task module cannot load refuses to start with TaskModuleError", async () => {

@@ -48,8 +48,9 @@ export class EventsHub {
   readonly keys: QueueKeys;
   readonly cmd: ClaimingRedis;
   readonly queue: Queue;
-  /** Resolves once the command connection is ready and the event reader is attached. */
-  readonly ready: Promise<void>;
+  #ready: Promise<void>;
+  #onError: (err: Error) => void;
+  #failed = false;
   readonly #sinks = new Map<string, JobSink>();
   readonly #hubKey: string;
   readonly #settings: HubSettings;
@@ -90,9 +91,29 @@ export class EventsHub {
     this.cmd.defineCommand("concClaim", { numberOfKeys: 1, lua: CLAIM_SCRIPT });
     this.queue = new Queue(settings.queue, { connection: this.cmd, prefix: settings.prefix });
     this.queue.on("error", onError);
-    this.ready = this.#attach(onError);
-    // Unhandled here: each flush awaits `ready` and reports the error on its futures.
-    this.ready.catch(() => {});
+    this.#onError = onError;
+    this.#ready = this.#attempt();
+  }
+
+  /**
+   * Resolves once the command connection is ready and the event reader is attached. After a failed
+   * attempt (Redis was unreachable within the timeout) the next caller tries again.
+   */
+  get ready(): Promise<void> {
+    if (this.#failed && !this.#closed) {
+      this.#failed = false;
+      this.#ready = this.#attempt();
+    }
+    return this.#ready;
+  }
+
+  #attempt(): Promise<void> {
+    const attempt = this.#attach(this.#onError);
+    // Each flush awaits `ready` and reports the error on its futures; the next one tries again.
+    attempt.catch(() => {
+      if (this.#ready === attempt) this.#failed = true;
+    });
+    return attempt;
   }
 
   async #attach(onError: (err: Error) => void): Promise<void> {
@@ -246,7 +267,7 @@ export class EventsHub {
     clearInterval(this.#gapTimer);
     const bounded = (p: Promise<unknown>) =>
       Promise.race([p.catch(() => {}), Bun.sleep(1_000)]).then(() => {});
-    await this.ready.catch(() => {});
+    await this.#ready.catch(() => {});
     await Promise.all([
       this.#events ? bounded(this.#events.close()) : undefined,
       this.#watchdog ? bounded(this.#watchdog.close(true)) : undefined,
