@@ -103,6 +103,18 @@ describe.skipIf(REDIS_SKIP)("results and errors", () => {
     expect(caught).toBeInstanceOf(tasks.ValidationError);
   });
 
+  test("nodes, stats and the ExecutorLike counters describe the live nodes", async () => {
+    expect(ex.kind).toBe("distributed");
+    expect(ex.module).toBe(module.href);
+    const nodes = await ex.nodes();
+    expect(nodes.map((n) => [n.id, n.pool, n.maxWorkers])).toEqual([[node.id, "threads", 2]]);
+    const stats = await ex.stats();
+    expect(stats.maxWorkers).toBe(2);
+    expect(stats.waiting).toBe(0);
+    expect(ex.maxWorkers).toBe(2);
+    expect(ex.queued).toBe(0);
+  });
+
   test("bad input is refused at the call with a clear error", async () => {
     expect(() => ex.submit("echo", () => 1)).toThrow(/args\[0\] is a function/);
     const cyclic: Record<string, unknown> = {};

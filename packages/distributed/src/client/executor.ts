@@ -25,13 +25,14 @@ import {
 } from "@conc/core";
 import { encode } from "../codec.ts";
 import { validateQueueName } from "../keys.ts";
-import { type NodeInfo, readNodes } from "../node/registry.ts";
+import type { NodeInfo } from "../node/registry.ts";
 import { checkInt, checkMs, checkRedisUrl, normalizeModule } from "../options.ts";
 import { redisOptions } from "../redis.ts";
 import { type JobData, KIND_SINGLES, KIND_TUPLES } from "../wire.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { EventsHub } from "./events-hub.ts";
 import type { JobFuture } from "./job-future.ts";
+import { NodeWatch } from "./node-watch.ts";
 import { TaskModule } from "./task-module.ts";
 
 export interface DistributedExecutorOptions {
@@ -90,8 +91,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
   readonly #hub: EventsHub;
   readonly #jobs: Dispatcher;
   readonly #tasks: TaskModule;
-  #nodes: NodeInfo[] = [];
-  #nodeTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #nodes: NodeWatch;
   #closed = false;
   #shutdown: Promise<void> | undefined;
 
@@ -118,6 +118,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
       stalledCheckMs: options.stalledCheckMs ?? 1_000,
       connectTimeoutMs,
     });
+    this.#nodes = new NodeWatch(this.#hub);
     this.#jobs = new Dispatcher(this.#hub, {
       retries: options.retries ?? 0,
       keep: { age: Math.ceil((options.resultTtlMs ?? 600_000) / 1000), count: options.maxRetained ?? 20_000 },
@@ -207,7 +208,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
         const futs = [...this.#jobs.live];
         await Promise.all(futs.map((f) => f.exception().catch(() => {})));
       }
-      clearInterval(this.#nodeTimer);
+      this.#nodes.stop();
       await this.#hub.release();
     })();
     if (wait) await this.#shutdown;
@@ -220,9 +221,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
 
   /** Live worker nodes on this queue (read from Redis). */
   async nodes(): Promise<NodeInfo[]> {
-    await this.#hub.ready;
-    this.#nodes = await readNodes(this.#hub.cmd, this.#hub.keys);
-    return this.#nodes;
+    return this.#nodes.read();
   }
 
   /** Nodes, workers and queue depth. */
@@ -242,14 +241,12 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
 
   /** Sum of the live nodes' maxWorkers (as last read; refreshed every 2 s). */
   get maxWorkers(): number {
-    this.#watchNodes();
-    return this.#nodes.reduce((n, x) => n + x.maxWorkers, 0);
+    return this.#nodes.last.reduce((n, x) => n + x.maxWorkers, 0);
   }
 
   /** Pool workers alive on the live nodes (as last read). */
   get workerCount(): number {
-    this.#watchNodes();
-    return this.#nodes.reduce((n, x) => n + x.workers, 0);
+    return this.#nodes.last.reduce((n, x) => n + x.workers, 0);
   }
 
   /** This client's tasks that have not started. */
@@ -260,16 +257,6 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
   /** cancel() calls that returned true while a node had just claimed the job (it was then stopped there). */
   get lateCancels(): number {
     return this.#jobs.lateCancels;
-  }
-
-  #watchNodes(): void {
-    if (this.#nodeTimer !== undefined || this.#closed) return;
-    const refresh = () => {
-      this.nodes().catch(() => {});
-    };
-    refresh();
-    this.#nodeTimer = setInterval(refresh, 2_000);
-    this.#nodeTimer.unref?.();
   }
 
   #submit<R>(fn: unknown, args: unknown[]): JobFuture<R> {
