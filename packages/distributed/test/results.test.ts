@@ -115,6 +115,16 @@ describe.skipIf(REDIS_SKIP)("results and errors", () => {
     expect(ex.queued).toBe(0);
   });
 
+  test("progress reported on the node reaches fut.progress in order, the last value before the result", async () => {
+    const fut = ex.submit("count", 5);
+    const seen: number[] = [];
+    fut.onProgress((p) => seen.push((p as { done: number }).done));
+    expect(await fut.result()).toBe(5);
+    expect(fut.progress).toEqual({ done: 5, total: 5 });
+    expect(seen.at(-1)).toBe(5);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+
   test("bad input is refused at the call with a clear error", async () => {
     expect(() => ex.submit("echo", () => 1)).toThrow(/args\[0\] is a function/);
     const cyclic: Record<string, unknown> = {};
