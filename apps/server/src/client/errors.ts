@@ -34,3 +34,11 @@ export function serverAnswered(err: unknown): boolean {
     err instanceof TRPCClientError && (err.data as Partial<WireErrorData> | undefined)?.code !== undefined
   );
 }
+
+/** What a task's future ends with when its client shut down without waiting and stopped following it. */
+export function shutDownBeforeResults(url: string): RemoteConnectionError {
+  return new RemoteConnectionError(
+    url,
+    "This RemoteExecutor was shut down before these tasks' results arrived (shutdown({ wait: false })); they may still run on the server.",
+  );
+}

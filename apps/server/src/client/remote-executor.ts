@@ -9,6 +9,7 @@ import {
   BrokenProcessPoolError,
   BrokenThreadPoolError,
   CancelledError,
+  containsHandles,
   deserializeError,
   type ErrorClassResolver,
   type ExecutorLike,
@@ -29,7 +30,7 @@ import {
 import { createTRPCClient } from "@trpc/client";
 import type { AppRouter } from "../router/router.ts";
 import type { DoneView, StreamEvent, WireCall } from "../wire.ts";
-import { clientError, RemoteConnectionError, serverAnswered } from "./errors.ts";
+import { clientError, RemoteConnectionError, serverAnswered, shutDownBeforeResults } from "./errors.ts";
 import { createLinks, wsRequest } from "./links.ts";
 import { RemoteFuture, type RemoteFutureOwner } from "./remote-future.ts";
 import { type Pending, Submitter } from "./submitter.ts";
@@ -90,6 +91,8 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
   readonly #resolve: ErrorClassResolver;
   readonly #submitter: Submitter;
   #closed = false;
+  /** shutdown() has let go of its subscriptions: nothing is followed any more. */
+  #released = false;
   #live = new Set<RemoteFuture<unknown>>();
   #subscriptions = new Set<{ unsubscribe(): void }>();
 
@@ -126,13 +129,19 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
         if (p.fut.cancelled()) this.cancelRemote(p.fut);
       },
       settle: (p, view) => this.#settle(p.fut, view),
-      follow: (rest) =>
+      follow: (rest) => {
+        if (this.#released) {
+          const error = shutDownBeforeResults(this.#url);
+          for (const p of rest) if (!p.fut.done()) p.fut.setException(error);
+          return;
+        }
         watchRemote(this.#client, rest, {
           url: this.#url,
           connectionTimeoutMs,
           settle: (p, view) => this.#settle(p.fut, view),
           subscriptions: this.#subscriptions,
-        }),
+        });
+      },
       fail: (ps, err) => {
         const error = serverAnswered(err)
           ? clientError(err)
@@ -197,7 +206,8 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
     this.#closed = true;
     if (cancelFutures) for (const f of [...this.#live]) f.cancel();
     if (waitForAll && this.#live.size > 0) await wait([...this.#live]);
-    for (const s of this.#subscriptions) s.unsubscribe();
+    this.#released = true;
+    for (const s of [...this.#subscriptions]) s.unsubscribe();
     this.#subscriptions.clear();
     this.#submitter.close();
     this.#channel?.close();
@@ -229,6 +239,11 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
   ): RemoteFuture<unknown> {
     if (this.#closed) throw new ExecutorShutdownError("This RemoteExecutor was shut down: create a new one.");
     const name = this.#name(task);
+    if (containsHandles(args))
+      throw new TypeError(
+        "A sync primitive (Lock, Event, Queue, Value, SharedMemory...) cannot be sent to a remote task: it lives in " +
+          "this machine's shared memory and the server runs elsewhere. Pass plain data.",
+      );
     const fut = new RemoteFuture<unknown>(this);
     this.#live.add(fut);
     fut.addDoneCallback(() => {

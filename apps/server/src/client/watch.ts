@@ -6,7 +6,7 @@
 import type { TRPCClient } from "@trpc/client";
 import type { AppRouter } from "../router/router.ts";
 import { type DoneView, WATCH_MAX_IDS, type WatchEvent } from "../wire.ts";
-import { clientError, RemoteConnectionError } from "./errors.ts";
+import { clientError, RemoteConnectionError, shutDownBeforeResults } from "./errors.ts";
 import type { Pending } from "./submitter.ts";
 
 export interface WatchOptions {
@@ -30,6 +30,9 @@ function watchSome(
 ): void {
   let lost: ReturnType<typeof setTimeout> | undefined;
   let last = lastEventId;
+  // Set once this watch is over (done, or the client shut down): tRPC may call onComplete when we
+  // unsubscribe, and resubscribing then would add to the set shutdown() is walking, forever.
+  let stopped = false;
   const failAll = (error: unknown) => {
     for (const p of byId.values()) if (!p.fut.done()) p.fut.setException(error);
     byId.clear();
@@ -56,7 +59,8 @@ function watchSome(
       },
       onComplete: () => {
         clearTimeout(lost);
-        o.subscriptions.delete(sub);
+        o.subscriptions.delete(handle);
+        if (stopped) return;
         // The server ends long streams (maxDurationMs): carry on where it stopped.
         for (const [id, p] of byId) if (p.fut.done()) byId.delete(id);
         if (byId.size > 0) watchSome(client, byId, o, last);
@@ -81,9 +85,18 @@ function watchSome(
     },
   );
   const done = () => {
+    stopped = true;
     clearTimeout(lost);
     sub.unsubscribe();
-    o.subscriptions.delete(sub);
+    o.subscriptions.delete(handle);
   };
-  o.subscriptions.add(sub);
+  const handle = {
+    /** The client shut down without waiting: these results will never arrive here. */
+    unsubscribe() {
+      if (stopped) return;
+      failAll(shutDownBeforeResults(o.url));
+      done();
+    },
+  };
+  o.subscriptions.add(handle);
 }
