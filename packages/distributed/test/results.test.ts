@@ -125,6 +125,17 @@ describe.skipIf(REDIS_SKIP)("results and errors", () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
   });
 
+  test("a script that is its own task module runs (no self-import hang)", async () => {
+    const script = new URL("./fixtures/self-module.ts", import.meta.url).pathname;
+    const proc = Bun.spawn(["bun", script, redis.url], { stdout: "pipe", stderr: "pipe" });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+    const out = await new Response(proc.stdout).text();
+    clearTimeout(timer);
+    expect(await proc.exited).toBe(0);
+    expect(out).toContain("triple(3) = 9");
+    expect(out).toContain("unknown: ");
+  }, 20_000);
+
   test("bad input is refused at the call with a clear error", async () => {
     expect(() => ex.submit("echo", () => 1)).toThrow(/args\[0\] is a function/);
     const cyclic: Record<string, unknown> = {};

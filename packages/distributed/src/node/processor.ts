@@ -49,7 +49,8 @@ export interface ProcessorSetup {
   /** Runs `concClaim` (CLAIM_SCRIPT). */
   redis: Redis & { concClaim(key: string, value: string): Promise<number | string> };
   pool: Executor;
-  exports: Record<string, unknown>;
+  /** The module's exports, or null when they cannot be read here (the pool's workers check names then). */
+  exports: Record<string, unknown> | null;
   maxResultBytes: number;
   /** Counts for the node's stats. */
   onStart(): void;
@@ -58,8 +59,14 @@ export interface ProcessorSetup {
   onBroken(error: Error): void;
 }
 
-function checkTask(exports: Record<string, unknown>, name: unknown): string {
-  if (typeof name === "string" && Object.hasOwn(exports, name) && typeof exports[name] === "function") {
+function checkTask(exports: Record<string, unknown> | null, name: unknown): string {
+  if (exports === null && typeof name === "string" && /^[A-Za-z_$][\w$]*$/.test(name)) return name;
+  if (
+    exports &&
+    typeof name === "string" &&
+    Object.hasOwn(exports, name) &&
+    typeof exports[name] === "function"
+  ) {
     return name;
   }
   throw new TypeError(

@@ -3,6 +3,7 @@
  * Short locks and no stalled re-runs (BULLMQ-NOTES.md): a node that dies fails its jobs within seconds.
  */
 import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
 import { type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
 import { Worker } from "bullmq";
 import { TaskModuleError } from "../errors.ts";
@@ -61,7 +62,10 @@ function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   });
 }
 
-async function loadExports(moduleUrl: string): Promise<Record<string, unknown>> {
+async function loadExports(moduleUrl: string): Promise<Record<string, unknown> | null> {
+  // A script that awaits importing itself during its own top-level await never finishes (BUN-NOTES.md):
+  // then the pool's workers check the names instead.
+  if (moduleUrl.startsWith("file:") && fileURLToPath(moduleUrl) === Bun.main) return null;
   try {
     return (await import(moduleUrl)) as Record<string, unknown>;
   } catch (err) {
