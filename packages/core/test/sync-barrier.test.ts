@@ -1,18 +1,11 @@
 /** Barrier — carried from CPython's _TestBarrier (N = 5 parties), on threads and processes. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { Barrier, BrokenBarrierError, Event, Lock, Queue, Value } from "@conc/core";
-import { concShm, kinds } from "./fixtures/sync-kinds.ts";
+import { closeKept, concShm, keep, kinds } from "./fixtures/sync-kinds.ts";
 import * as t from "./fixtures/sync-tasks.ts";
 
 const N = 5;
-const closing: { close(): void }[] = [];
-function keep<T extends { close(): void }>(p: T): T {
-  closing.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of closing.splice(0)) p.close();
-});
+afterEach(closeKept);
 
 test("bad input: parties must be an integer >= 1; a bad default timeout", () => {
   expect(() => new Barrier(0)).toThrow(RangeError);

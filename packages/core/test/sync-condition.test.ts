@@ -1,17 +1,10 @@
 /** Condition and Event — carried from CPython's _TestCondition / _TestEvent, on threads and processes. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { Condition, Event, Lock, LockNotHeldError, RLock, Semaphore, Value } from "@conc/core";
-import { concShm, kinds } from "./fixtures/sync-kinds.ts";
+import { closeKept, concShm, keep, kinds } from "./fixtures/sync-kinds.ts";
 import * as t from "./fixtures/sync-tasks.ts";
 
-const closing: { close(): void }[] = [];
-function keep<T extends { close(): void }>(p: T): T {
-  closing.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of closing.splice(0)) p.close();
-});
+afterEach(closeKept);
 
 /** Takes `n` units, waiting up to 10 s for each (the workers release them as they go). */
 async function take(sem: Semaphore, n: number): Promise<void> {

@@ -16,17 +16,10 @@ import {
   ThreadPool,
   Value,
 } from "@conc/core";
-import { concShm, kinds, syncModule as module } from "./fixtures/sync-kinds.ts";
+import { closeKept, concShm, keep, kinds, syncModule as module } from "./fixtures/sync-kinds.ts";
 import * as t from "./fixtures/sync-tasks.ts";
 
-const closing: { close(): void }[] = [];
-function keep<T extends { close(): void }>(p: T): T {
-  closing.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of closing.splice(0)) p.close();
-});
+afterEach(closeKept);
 
 test("a primitive clones (and serializes) as its handle only", () => {
   const lock = keep(new Lock());

@@ -14,17 +14,10 @@ import {
   Value,
   WorkerExitedError,
 } from "@conc/core";
-import { concShm, kinds } from "./fixtures/sync-kinds.ts";
+import { closeKept, concShm, keep, kinds } from "./fixtures/sync-kinds.ts";
 import * as t from "./fixtures/sync-tasks.ts";
 
-const closing: { close(): void }[] = [];
-function keep<T extends { close(): void }>(p: T): T {
-  closing.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of closing.splice(0)) p.close();
-});
+afterEach(closeKept);
 
 describe("Lock / RLock (_TestLock)", () => {
   test("test_lock: acquire, non-blocking acquire of a held lock, release, release of an unlocked lock", () => {

@@ -11,17 +11,10 @@ import {
   SyncClosedError,
   Value,
 } from "@conc/core";
-import { concShm, kinds } from "./fixtures/sync-kinds.ts";
+import { closeKept, concShm, keep, kinds } from "./fixtures/sync-kinds.ts";
 import * as t from "./fixtures/sync-tasks.ts";
 
-const closing: { close(): void }[] = [];
-function keep<T extends { close(): void }>(p: T): T {
-  closing.push(p);
-  return p;
-}
-afterEach(() => {
-  for (const p of closing.splice(0)) p.close();
-});
+afterEach(closeKept);
 
 describe("Queue (one party)", () => {
   test("test_qsize, empty/full, FIFO order, every kind of item", () => {
