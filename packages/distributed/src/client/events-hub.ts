@@ -128,7 +128,9 @@ export class EventsHub {
       prefix,
       autorun: false,
       lockDuration: lockMs,
-      stalledInterval: stalledCheckMs,
+      // Twice as often as the nodes: a dead node's job is noticed sooner after its lock expires (Redis runs
+      // at most one check per interval whoever asks; a check only looks at active jobs without a lock).
+      stalledInterval: Math.max(100, stalledCheckMs / 2),
       maxStalledCount: 0,
     });
     watchdog.on("error", onError);
