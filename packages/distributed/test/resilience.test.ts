@@ -272,7 +272,13 @@ describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connectio
     }
   }, 20_000);
 
-  test("a node whose task module cannot load refuses to start with TaskModuleError", async () => {
+  test("a node whose task module cannot load refuses to start with TaskModuleError; nothing is lost", async () => {
+    await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "bad", module });
+    const fut = ex.submit("add", 20, 22);
+    await until(
+      async () => Number(await redis.command("LLEN", "bull:bad:wait")) === 1,
+      "the job to be queued",
+    );
     await expect(
       runWorkerNode({
         redis: redis.url,
@@ -280,5 +286,18 @@ describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connectio
         module: new URL("./fixtures/missing.ts", import.meta.url),
       }),
     ).rejects.toThrow(/could not load its task module/);
-  });
+    expect(fut.state).toBe("PENDING");
+    const good = await runWorkerNode({
+      redis: redis.url,
+      queue: "bad",
+      module,
+      pool: "threads",
+      maxWorkers: 1,
+    });
+    try {
+      expect(await fut.result(10_000)).toBe(42);
+    } finally {
+      await good.close();
+    }
+  }, 20_000);
 });
