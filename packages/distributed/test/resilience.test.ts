@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,9 @@ import { DistributedExecutor, JobLostError, runWorkerNode } from "@conc/distribu
 import type * as tasks from "./fixtures/tasks.ts";
 import { freePort, REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
 import { type NodeProcess, spawnNode } from "./spawn-node.ts";
+
+// Outcomes, not clocks: a loaded CI machine may take seconds for a node to start or a lock to expire.
+setDefaultTimeout(20_000);
 
 const module = new URL("./fixtures/tasks.ts", import.meta.url);
 const lines = (file: string): string[] => {

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { asCompleted, CancelledError, Lock, RemoteError, wait } from "@conc/core";
 import { DistributedExecutor, runWorkerNode, type WorkerNode } from "@conc/distributed";
 import * as tasks from "./fixtures/tasks.ts";
 import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
+
+// Outcomes, not clocks: a loaded CI machine may take seconds for a node to start or a lock to expire.
+setDefaultTimeout(20_000);
 
 const module = new URL("./fixtures/tasks.ts", import.meta.url);
 
