@@ -8,7 +8,7 @@ import type { OutputStream } from "../stdio/output-stream.ts";
 import { closeParentEnds, releaseChildEnds, resolveStdio, type StdioOption } from "../stdio/resolve-stdio.ts";
 import type { DecodeErrors } from "../stdio/text.ts";
 import { killGroup, type SignalName, signalNumber, toReturncode } from "../terminate/signals.ts";
-import { guardGroup } from "../terminate/watchdog.ts";
+import { type GroupGuard, startGuard } from "../terminate/watchdog.ts";
 import { EXPIRED, raceTimeout, validateTimeout } from "../timeout/deadline.ts";
 
 export interface PopenOptions extends CommandOptions {
@@ -63,19 +63,24 @@ export class Popen implements AsyncDisposable {
       encoding: opts.encoding ?? "utf-8",
       errors: opts.errors ?? "strict",
     });
+    // The watchdog exists before the child, so a parent killed right after the spawn still has one.
+    const guard: GroupGuard | undefined =
+      opts.startNewSession && opts.guardSession ? startGuard() : undefined;
     let proc: Subprocess;
     try {
       proc = Bun.spawn({ ...spawnFields(command), stdio: io.stdio, detached: Boolean(opts.startNewSession) });
     } catch (err) {
+      guard?.release();
       releaseChildEnds(io);
       closeParentEnds(io);
       throw spawnFailure(err, command);
     }
+    guard?.arm(proc.pid);
     releaseChildEnds(io);
     this.#proc = proc;
     this.pid = proc.pid;
     this.#session = Boolean(opts.startNewSession);
-    if (this.#session && opts.guardSession) this.#unguard = guardGroup(proc.pid);
+    if (guard) this.#unguard = () => guard.release();
     this.stdin = io.stdio[0] === "pipe" ? new InputStream(proc.stdin as import("bun").FileSink) : null;
     this.stdout = io.stdout;
     this.stderr = io.stderr;

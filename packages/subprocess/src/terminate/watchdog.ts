@@ -1,20 +1,43 @@
 /**
  * Guards the process group of a timed run: a small watchdog child holds the read end of a pipe
  * whose write end only this process has. If this process dies (even by SIGKILL), the pipe
- * closes and the watchdog kills the group. The group id travels in argv, so nothing is lost
- * when the parent dies before the watchdog has started.
+ * closes and the watchdog kills the group.
+ *
+ * The watchdog is started BEFORE the child and told the group id right after the child's spawn
+ * (one short write to its stdin pipe), so a parent killed a moment after the spawn still leaves
+ * a watchdog behind: started after the child, it could be missing when the child (fast, it is
+ * already running) had done its work and the parent was killed (measured: 2 of 10 runs of the
+ * SIGKILL-parent test). It is /bin/sh blocked in `read`, not a Bun script: waiting within a
+ * millisecond instead of after Bun's start-up.
  */
-import { fileURLToPath } from "node:url";
 
-const ENTRY = fileURLToPath(new URL("./watchdog-entry.ts", import.meta.url));
+/** Line 1: the group id; then `read` returns at EOF (the parent is gone) and the group goes. */
+const SCRIPT = 'read pgid || exit 0; read _; [ -n "$pgid" ] && kill -9 -"$pgid" 2>/dev/null; exit 0';
 
-/** Starts guarding `pgid`; returns the function that stops guarding (call it once the group is gone). */
-export function guardGroup(pgid: number): () => void {
-  const dog = Bun.spawn([process.execPath, ENTRY, String(pgid), String(process.pid)], {
+export interface GroupGuard {
+  /** Starts guarding group `pgid` (the child's pid when it leads its own session). */
+  arm(pgid: number): void;
+  /** Stops guarding (call it once the group is gone, or the spawn failed). */
+  release(): void;
+}
+
+/** Starts a watchdog; it guards nothing until `arm(pgid)`. */
+export function startGuard(): GroupGuard {
+  const dog = Bun.spawn(["/bin/sh", "-c", SCRIPT, "conc-watchdog"], {
     stdin: "pipe",
     stdout: "ignore",
-    stderr: "inherit",
+    stderr: "ignore",
   });
   dog.unref();
-  return () => dog.kill("SIGKILL");
+  return {
+    arm(pgid: number) {
+      if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`Not a process group id: ${pgid}.`);
+      // A few bytes into an empty pipe: written at once, before the child can have done much.
+      dog.stdin.write(`${pgid}\n`);
+      void Promise.resolve(dog.stdin.flush()).catch(() => {});
+    },
+    release() {
+      dog.kill("SIGKILL");
+    },
+  };
 }
