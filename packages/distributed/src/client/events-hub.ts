@@ -43,6 +43,8 @@ export interface HubSettings {
 export type ClaimingRedis = Redis & { concClaim(key: string, value: string): Promise<number | string> };
 
 const hubs = new Map<string, EventsHub>();
+/** How often jobs pending for a whole period are read from Redis directly. */
+const SWEEP_MS = 5_000;
 
 export class EventsHub {
   readonly keys: QueueKeys;
@@ -58,6 +60,9 @@ export class EventsHub {
   #events: QueueEvents | undefined;
   #watchdog: Worker | undefined;
   #gapTimer: ReturnType<typeof setInterval> | undefined;
+  #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  /** Jobs that were pending at the last sweep. */
+  #older = new Set<string>();
   #cursor: StreamCursor | undefined;
   /** Redis's run_id: a new one after a reconnect means Redis restarted and the event stream is new. */
   #runId = "";
@@ -153,6 +158,15 @@ export class EventsHub {
       void this.#checkGap().catch(onError);
     }, stalledCheckMs);
     this.#gapTimer.unref?.();
+    // Backstop: a job still pending after a whole sweep period is read once per period, whatever the
+    // stream said (an event lost in a way the gap check could not see still settles within ~2 periods).
+    this.#sweepTimer = setInterval(() => {
+      if (this.cmd.status !== "ready") return;
+      const older = [...this.#older].filter((id) => this.#sinks.has(id));
+      this.#older = new Set(this.#sinks.keys());
+      if (older.length > 0) void this.#reconcileIds(older).catch(onError);
+    }, SWEEP_MS);
+    this.#sweepTimer.unref?.();
   }
 
   /** A cursor and a QueueEvents reading from the stream's current end (attached before any add). */
@@ -245,8 +259,10 @@ export class EventsHub {
   }
 
   async #reconcilePass(): Promise<void> {
-    if (this.#sinks.size === 0) return;
-    const ids = [...this.#sinks.keys()];
+    if (this.#sinks.size > 0) await this.#reconcileIds([...this.#sinks.keys()]);
+  }
+
+  async #reconcileIds(ids: string[]): Promise<void> {
     const states = await readStates(this.cmd, this.keys, ids);
     for (const [i, id] of ids.entries()) this.#apply(id, states[i] as JobState);
   }
@@ -267,6 +283,7 @@ export class EventsHub {
     this.#closed = true;
     if (hubs.get(this.#hubKey) === this) hubs.delete(this.#hubKey);
     clearInterval(this.#gapTimer);
+    clearInterval(this.#sweepTimer);
     const bounded = (p: Promise<unknown>) =>
       Promise.race([p.catch(() => {}), Bun.sleep(1_000)]).then(() => {});
     await this.#ready.catch(() => {});

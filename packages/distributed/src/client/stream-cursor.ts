@@ -1,10 +1,10 @@
 /**
  * Knows how far the shared QueueEvents has read BullMQ's event stream. The stream is trimmed to a fixed
- * length and an XREAD from a trimmed id silently skips what was dropped (BULLMQ-NOTES.md). Redis counts
- * every entry ever added (`XINFO STREAM` entries-added) and keeps the newest `length`; entries are trimmed
- * oldest first, so the first `added - length` are gone. The cursor knows exactly how many entries it has
- * read (the stream's count when it attached, plus each entry QueueEvents delivered): when more entries were
- * trimmed than it had read, some were lost unread. (max-deleted-entry-id does not count trimming.)
+ * length and an XREAD from a trimmed id silently skips what was dropped (BULLMQ-NOTES.md), and the reader
+ * moves past such a hole within milliseconds, so the hole must be found by counting: Redis counts every
+ * entry ever added (XINFO entries-added); the entries up to the reader's last id are that minus the ones
+ * after it (counted inside Redis, one script); the reader knows how many it received. A difference means
+ * entries were lost unread. (max-deleted-entry-id does not count trimming; first-entry ids cannot tell.)
  */
 import type { QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
@@ -34,18 +34,26 @@ async function streamInfo(redis: Redis, key: string): Promise<StreamInfo | undef
   };
 }
 
-/** Whether entries were lost unread, and how many were trimmed when that was checked. */
+/** Whether entries were lost unread, and how many in all when that was checked. */
 export interface GapCheck {
   gap: boolean;
-  trimmed: number;
+  lost: number;
 }
+
+/** {entries ever added, entries after ARGV[1]}: one atomic read. */
+const POSITION_SCRIPT = `
+local ok, info = pcall(redis.call, 'XINFO', 'STREAM', KEYS[1])
+if not ok then return {0, 0} end
+local added = 0
+for i = 1, #info, 2 do if info[i] == 'entries-added' then added = info[i + 1] end end
+return {added, #redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+')}`;
 
 export class StreamCursor {
   /** Entries in the stream before the first one this reader counts. */
   #base = 0;
   #read = 0;
-  #lastId = "";
-  /** Trimmed entries already covered by a reconciliation. */
+  #lastId = "0-0";
+  /** Lost entries already covered by a reconciliation. */
   #covered = 0;
 
   constructor(
@@ -57,7 +65,8 @@ export class StreamCursor {
   async start(): Promise<string> {
     const info = await streamInfo(this.redis, this.key);
     this.#base = info?.added ?? 0;
-    return info?.lastId ?? "0-0";
+    this.#lastId = info?.lastId ?? "0-0";
+    return this.#lastId;
   }
 
   /** Counts every entry `events` delivers (each is emitted once or twice with its stream id last). */
@@ -74,14 +83,22 @@ export class StreamCursor {
   }
 
   async check(): Promise<GapCheck> {
-    const info = await streamInfo(this.redis, this.key);
-    if (!info) return { gap: false, trimmed: 0 };
-    const trimmed = info.added - info.length;
-    return { gap: trimmed > Math.max(this.#base + this.#read, this.#covered), trimmed };
+    // The reader's position now; it may move on during the call, these numbers stay consistent.
+    const lastId = this.#lastId;
+    const read = this.#base + this.#read;
+    const [added, after] = (await this.redis.eval(POSITION_SCRIPT, 1, this.key, lastId)) as [number, number];
+    if (added === 0) return { gap: false, lost: 0 };
+    // Entries the reader had received but not yet handed out when they were trimmed count here for a
+    // moment, so `lost` can overshoot and fall back; the covered mark follows it down (the hub's sweep
+    // catches what that could hide).
+    const lost = added - after - read;
+    const gap = lost > this.#covered;
+    if (!gap) this.#covered = Math.min(this.#covered, lost);
+    return { gap, lost };
   }
 
-  /** A reconciliation that started after `check` covered every entry trimmed by then. */
+  /** A reconciliation that started after `check` covered every entry lost by then. */
   cover(check: GapCheck): void {
-    this.#covered = Math.max(this.#covered, check.trimmed);
+    this.#covered = Math.max(this.#covered, check.lost);
   }
 }
