@@ -1,4 +1,5 @@
 /** A private redis-server and node processes for the distributed benchmarks; everything is killed by pid. */
+import { type LocalRedis, REDIS_SERVER_BIN, startLocalRedis } from "@conc/distributed/testing";
 import type { Subprocess } from "bun";
 
 const nodeScript = new URL("./node.ts", import.meta.url).pathname;
@@ -21,73 +22,12 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
-export interface Redis {
-  url: string;
-  port: number;
-  proc: Subprocess;
-  restart(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type Redis = LocalRedis;
 
-async function freePort(): Promise<number> {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
-async function ping(port: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const r = Bun.spawnSync(["redis-cli", "-p", String(port), "PING"], { stdout: "pipe", stderr: "ignore" });
-    if (r.stdout.toString().trim() === "PONG") return;
-    await Bun.sleep(25);
-  }
-  throw new Error(`redis-server on ${port} did not answer PING`);
-}
-
-/** Starts redis-server, or returns undefined when it is not installed. */
+/** Starts redis-server (tracked: killed if the benchmark is stopped), or undefined when it is not installed. */
 export async function startRedis(): Promise<Redis | undefined> {
-  const bin = Bun.which("redis-server");
-  if (!bin) return undefined;
-  const port = await freePort();
-  const spawn = () =>
-    track(
-      Bun.spawn(
-        [
-          bin,
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-          "--maxmemory-policy",
-          "noeviction",
-          "--loglevel",
-          "warning",
-        ],
-        { stdout: "ignore", stderr: "inherit" },
-      ),
-    );
-  const redis: Redis = {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    proc: spawn(),
-    async restart() {
-      redis.proc.kill("SIGKILL");
-      await redis.proc.exited;
-      redis.proc = spawn();
-      await ping(port);
-    },
-    async stop() {
-      redis.proc.kill("SIGKILL");
-      await redis.proc.exited;
-    },
-  };
-  await ping(port);
-  return redis;
+  if (!REDIS_SERVER_BIN) return undefined;
+  return startLocalRedis({ onSpawn: track });
 }
 
 /** Starts `count` node processes (see node.ts) and waits until each is ready. */

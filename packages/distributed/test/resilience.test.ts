@@ -251,7 +251,7 @@ describe.skipIf(REDIS_SKIP)("node death, Redis restarts, dropped event connectio
   }, 20_000);
 
   test("after RedisConnectionError the executor connects once Redis is there", async () => {
-    const port = await freePort();
+    const port = freePort();
     const url = `redis://127.0.0.1:${port}`;
     const ex = new DistributedExecutor<typeof tasks>({
       redis: url,

@@ -2,36 +2,12 @@
 // DistributedExecutor (submit + asCompleted, then map) — the same code as on one machine.
 import { asCompleted } from "@conc/core";
 import { DistributedExecutor } from "@conc/distributed";
+import { REDIS_SERVER_BIN, startLocalRedis } from "@conc/distributed/testing";
 import type { Subprocess } from "bun";
 import { type Demo, elapsed, tasksModule, tuple } from "../demo.ts";
 import type * as Tasks from "../tasks.ts";
 
 const cli = new URL("./node/cli.ts", import.meta.resolve("@conc/distributed")).pathname;
-
-async function freePort(): Promise<number> {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
-async function startRedis(bin: string): Promise<{ url: string; proc: Subprocess }> {
-  const port = await freePort();
-  const proc = Bun.spawn(
-    [bin, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdout: "ignore", stderr: "inherit" },
-  );
-  for (let i = 0; i < 200; i++) {
-    const ping = Bun.spawnSync(["redis-cli", "-p", String(port), "PING"], {
-      stdout: "pipe",
-      stderr: "ignore",
-    });
-    if (ping.stdout.toString().trim() === "PONG") return { url: `redis://127.0.0.1:${port}`, proc };
-    await Bun.sleep(25);
-  }
-  proc.kill("SIGKILL");
-  throw new Error(`redis-server on port ${port} did not answer PING`);
-}
 
 /** A worker node in its own process; resolves once it printed its ready line. */
 async function startNode(url: string, pool: "threads" | "processes"): Promise<Subprocess> {
@@ -70,14 +46,13 @@ export const distributed: Demo = {
   name: "distributed",
   title: "DistributedExecutor on BullMQ + Redis: two worker nodes, submit + asCompleted, map",
   async run() {
-    const bin = Bun.which("redis-server");
-    if (!bin) {
+    if (!REDIS_SERVER_BIN) {
       console.log(
         "skipped: redis-server is not installed (apt-get install -y redis-server) — nothing to run across.",
       );
       return;
     }
-    const redis = await startRedis(bin);
+    await using redis = await startLocalRedis();
     const nodes: Subprocess[] = [];
     try {
       nodes.push(await startNode(redis.url, "threads"), await startNode(redis.url, "processes"));
@@ -106,8 +81,6 @@ export const distributed: Demo = {
     } finally {
       for (const node of nodes) node.kill("SIGTERM");
       await Promise.all(nodes.map((n) => n.exited));
-      redis.proc.kill("SIGKILL");
-      await redis.proc.exited;
     }
   },
 };
