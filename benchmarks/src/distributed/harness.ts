@@ -1,5 +1,5 @@
 /** A private redis-server and node processes for the distributed benchmarks; everything is killed by pid. */
-import { type LocalRedis, REDIS_SERVER_BIN, startLocalRedis } from "@conc/distributed/testing";
+import { type LocalRedis, startLocalRedis } from "@conc/distributed/testing";
 import type { Subprocess } from "bun";
 
 const nodeScript = new URL("./node.ts", import.meta.url).pathname;
@@ -24,9 +24,12 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 
 export type Redis = LocalRedis;
 
-/** Starts redis-server (tracked: killed if the benchmark is stopped), or undefined when it is not installed. */
+/**
+ * Starts redis-server (tracked: killed if the benchmark is stopped), or undefined when it is not on PATH
+ * (the bench then reports the group as skipped, like a missing python3 or cc).
+ */
 export async function startRedis(): Promise<Redis | undefined> {
-  if (!REDIS_SERVER_BIN) return undefined;
+  if (!Bun.which("redis-server")) return undefined;
   return startLocalRedis({ onSpawn: track });
 }
 

@@ -5,6 +5,7 @@
  * await using redis = await startLocalRedis(); // redis.url → "redis://127.0.0.1:<port>"
  */
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Subprocess } from "bun";
 
 /** The redis-server binary, or null when it is not installed. */
@@ -39,9 +40,16 @@ export function freePort(): number {
   return port;
 }
 
-async function waitForPing(port: number, proc: Subprocess): Promise<void> {
+/** redis-cli beside the server binary (it ships in the same package), else on PATH. */
+function redisCli(bin: string): string {
+  const beside = join(dirname(bin), "redis-cli");
+  return existsSync(beside) ? beside : (Bun.which("redis-cli") ?? "redis-cli");
+}
+
+async function waitForPing(bin: string, port: number, proc: Subprocess): Promise<void> {
+  const cli = redisCli(bin);
   for (let i = 0; i < 400 && proc.exitCode === null; i++) {
-    const r = Bun.spawnSync(["redis-cli", "-p", String(port), "PING"], { stdout: "pipe", stderr: "ignore" });
+    const r = Bun.spawnSync([cli, "-p", String(port), "PING"], { stdout: "pipe", stderr: "ignore" });
     if (r.stdout.toString().trim() === "PONG") return;
     await Bun.sleep(25);
   }
@@ -71,7 +79,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
       { stdout: "ignore", stderr: "inherit" },
     );
     options.onSpawn?.(child);
-    await waitForPing(port, child);
+    await waitForPing(bin, port, child);
     return child;
   };
   let proc = await spawn();
