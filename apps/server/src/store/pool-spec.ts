@@ -4,37 +4,20 @@
  * a server without one never loads it and never needs Redis.
  */
 import type { ExecutorLike } from "@conc/core";
+// Types only: erased at run time, so a server without a distributed pool never loads @conc/distributed.
+import type { DistributedExecutorOptions, DistributedStats } from "@conc/distributed";
 import { ServerConfigError } from "../errors.ts";
 
-/** A pool on @conc/distributed worker nodes (`bun run worker`), through one Redis queue. */
-export interface DistributedPoolSpec {
-  kind: "distributed";
-  /** Redis URL, e.g. "redis://127.0.0.1:6379". */
-  redis: string;
-  /** BullMQ queue the worker nodes serve. */
-  queue: string;
-  /** The task module the nodes run (and the server checks task names against). */
-  module: string | URL;
-  /** DistributedExecutor options passed through (retries, lockMs, ...). */
-  retries?: number | undefined;
-  lockMs?: number | undefined;
-  stalledCheckMs?: number | undefined;
-  resultTtlMs?: number | undefined;
-  maxRetained?: number | undefined;
-  connectTimeoutMs?: number | undefined;
-  prefix?: string | undefined;
-}
+/**
+ * A pool on @conc/distributed worker nodes (`bun run worker`), through one Redis queue: the
+ * DistributedExecutor's own options (redis, queue, module, retries, lockMs, ...) plus the kind.
+ */
+export type DistributedPoolSpec = { kind: "distributed" } & DistributedExecutorOptions;
 
 export type PoolSpec = DistributedPoolSpec;
 
 /** Live nodes and queue depth of a distributed pool (`DistributedExecutor.stats()`). */
-export interface DistributedStatsLike {
-  nodes: unknown[];
-  workers: number;
-  maxWorkers: number;
-  waiting: number;
-  active: number;
-}
+export type DistributedStatsLike = DistributedStats;
 
 /** An executor that can report nodes and queue depth (DistributedExecutor). */
 export interface StatsSource {
