@@ -3,37 +3,23 @@
  * idle worker or a new one, never into a busy worker's window. Blocking tasks that wait for each other
  * prove it by their outcome: queued behind each other inside one worker they could never meet.
  */
-import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import { blockingPools } from "./fixtures/blocking-pools.ts";
 import * as tasks from "./fixtures/engine-tasks.ts";
 
 const module = new URL("./fixtures/engine-tasks.ts", import.meta.url);
-const live: Executor[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(live.splice(0).map((ex) => ex.terminateWorkers()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { kinds, tempDir } = blockingPools(module);
 
 function flags(n: number): string[] {
-  const dir = mkdtempSync(join(tmpdir(), "conc-meet-"));
-  dirs.push(dir);
+  const dir = tempDir("conc-meet-");
   return Array.from({ length: n }, (_, i) => join(dir, `flag-${i}`));
 }
-
-const kinds = [
-  ["ThreadPoolExecutor", (o: { maxWorkers: number }) => new ThreadPoolExecutor({ module, ...o })],
-  ["ProcessPoolExecutor", (o: { maxWorkers: number }) => new ProcessPoolExecutor({ module, ...o })],
-] as const;
 
 for (const [name, make] of kinds) {
   describe(`${name} assignment`, () => {
     test("three blocking tasks on maxWorkers 3 run at once (one worker warm)", async () => {
       const ex = make({ maxWorkers: 3 });
-      live.push(ex);
       expect(await ex.run(tasks.add, 1, 1)).toBe(2);
       const all = flags(3);
       const futures = all.map((own) => ex.submit(tasks.meet, own, all, 15_000));
@@ -43,7 +29,6 @@ for (const [name, make] of kinds) {
 
     test("blocking tasks submitted one at a time still meet", async () => {
       const ex = make({ maxWorkers: 3 });
-      live.push(ex);
       const all = flags(3);
       const futures = [];
       for (const own of all) {
@@ -55,7 +40,6 @@ for (const [name, make] of kinds) {
 
     test("a full pool still sends work ahead: many tiny tasks complete on few workers", async () => {
       const ex = make({ maxWorkers: 2 });
-      live.push(ex);
       const results = await Promise.all(Array.from({ length: 20_000 }, (_, i) => ex.run(tasks.add, i, 1)));
       expect(results[19_999]).toBe(20_000);
       expect(ex.workerCount).toBe(2);
@@ -64,8 +48,8 @@ for (const [name, make] of kinds) {
 }
 
 test("thread concurrency: async tasks interleave on one thread (ten meet at once)", async () => {
-  const ex = new ThreadPoolExecutor({ module, maxWorkers: 1, concurrency: 10 });
-  live.push(ex);
+  const [, makeThreads] = kinds[0];
+  const ex = makeThreads({ maxWorkers: 1, concurrency: 10 });
   const results = await Promise.all(Array.from({ length: 10 }, () => ex.run(tasks.meetAsync, 10, 10_000)));
   expect(results).toEqual(Array(10).fill("met"));
   expect(ex.workerCount).toBe(1);

@@ -3,24 +3,18 @@
  * busy worker, which runs its window in one burst (issue 15, measurement 1). Checked by a side
  * effect (a line in a file), never by a clock.
  */
-import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CancelledError, type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from "@conc/core";
+import { CancelledError, ProcessPoolExecutor } from "@conc/core";
+import { blockingPools } from "./fixtures/blocking-pools.ts";
 import * as tasks from "./fixtures/engine-tasks.ts";
 
 const module = new URL("./fixtures/engine-tasks.ts", import.meta.url);
-const live: Executor[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(live.splice(0).map((ex) => ex.terminateWorkers()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { kinds, tempDir } = blockingPools(module);
 
 function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), "conc-cancel-"));
-  dirs.push(dir);
+  const dir = tempDir("conc-cancel-");
   return join(dir, "lines.txt");
 }
 
@@ -36,16 +30,10 @@ function lines(path: string): string[] {
   }
 }
 
-const kinds = [
-  ["ThreadPoolExecutor", (o: { maxWorkers: number }) => new ThreadPoolExecutor({ module, ...o })],
-  ["ProcessPoolExecutor", (o: { maxWorkers: number }) => new ProcessPoolExecutor({ module, ...o })],
-] as const;
-
 for (const [name, make] of kinds) {
   describe(`${name} cancel`, () => {
     test("cancelled work sent ahead behind a busy task never runs", async () => {
       const ex = make({ maxWorkers: 1 });
-      live.push(ex);
       const path = tempFile();
       const mark = `${path}.started`;
       // Tiny tasks keep the worker's window wide while the busy task and the appends arrive.
@@ -65,7 +53,6 @@ for (const [name, make] of kinds) {
 
     test("a pending task cancelled behind a running one never runs; RUNNING cannot be cancelled", async () => {
       const ex = make({ maxWorkers: 1 });
-      live.push(ex);
       const path = tempFile();
       const mark = `${path}.started`;
       const running = ex.submit(tasks.markThenSpin, mark, 200);
@@ -83,7 +70,6 @@ for (const [name, make] of kinds) {
 
     test("cancel racing the worker: true ⇒ never ran, false ⇒ it ran", async () => {
       const ex = make({ maxWorkers: 2 });
-      live.push(ex);
       const path = tempFile();
       await ex.run(tasks.add, 0, 0);
       const futures = Array.from({ length: 2000 }, (_, i) => ex.submit(tasks.appendLine, path, `${i}`));
@@ -104,7 +90,6 @@ for (const [name, make] of kinds) {
 
     test("stopping map early keeps the rest from running", async () => {
       const ex = make({ maxWorkers: 1 });
-      live.push(ex);
       const path = tempFile();
       const mark = `${path}.started`;
       const burst = Array.from({ length: 3000 }, (_, i) => ex.submit(tasks.add, i, 1));
@@ -125,7 +110,6 @@ for (const [name, make] of kinds) {
 
     test("shutdown({ cancelFutures }) keeps sent-ahead work from running", async () => {
       const ex = make({ maxWorkers: 1 });
-      live.push(ex);
       const path = tempFile();
       const mark = `${path}.started`;
       const burst = Array.from({ length: 3000 }, (_, i) => ex.submit(tasks.add, i, 1));
