@@ -4,11 +4,17 @@
  * closes and the watchdog kills the group.
  *
  * The watchdog is started BEFORE the child and told the group id right after the child's spawn
- * (one short write to its stdin pipe), so a parent killed a moment after the spawn still leaves
- * a watchdog behind: started after the child, it could be missing when the child (fast, it is
- * already running) had done its work and the parent was killed (measured: 2 of 10 runs of the
- * SIGKILL-parent test). It is /bin/sh blocked in `read`, not a Bun script: waiting within a
- * millisecond instead of after Bun's start-up.
+ * (one short write to its stdin pipe): started after the child, it could be missing when the
+ * child (fast, it is already running) had done its work and the parent was killed (measured:
+ * 2 of 10 runs of the SIGKILL-parent test). It is /bin/sh blocked in `read`, not a Bun script:
+ * waiting within a millisecond instead of after Bun's start-up.
+ *
+ * One window remains: between the child's exec and Bun.spawn returning in the parent (measured
+ * on a loaded 2-core machine: long enough for the child to start a grandchild and print: 6 of
+ * 15 runs when the parent was killed the moment the grandchild printed). A parent killed there
+ * leaves the watchdog without a group id, and it exits. Closing it would mean holding the child
+ * before exec until armed, which would cost every guarded run a shell start and break
+ * `executable` and the missing-program error; Python guards nothing at all here.
  */
 
 /** Line 1: the group id; then `read` returns at EOF (the parent is gone) and the group goes. */
