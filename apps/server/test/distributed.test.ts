@@ -6,22 +6,12 @@ import { join } from "node:path";
 import { CancelledError } from "@conc/core";
 import { runWorkerNode, type WorkerNode } from "@conc/distributed";
 import { createApp, ServerConfigError } from "@conc/server";
-import { RemoteExecutor } from "@conc/server/client";
+import { RemoteExecutor, type RemoteFuture } from "@conc/server/client";
 import * as tasks from "../src/example/tasks.ts";
 import { startServer } from "../src/serve/start.ts";
 import { dashboardSource } from "../src/store/dashboard-source.ts";
-import { cleanup, type Harness, module, rawCall, start } from "./helpers.ts";
+import { cleanup, type Harness, module, rawCall, start, until } from "./helpers.ts";
 import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
-
-/** Polls `probe` until it returns something truthy (the node publishes itself every few hundred ms). */
-async function until<T>(probe: () => Promise<T> | T, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await probe();
-    if (v) return v;
-    await Bun.sleep(50);
-  }
-  throw new Error(`never happened: ${what}`);
-}
 
 describe.skipIf(REDIS_SKIP)("a distributed pool", () => {
   let redis: RedisServer;
@@ -84,7 +74,7 @@ describe.skipIf(REDIS_SKIP)("a distributed pool", () => {
     );
     expect(row).toMatchObject({ kind: "distributed", workers: 1, maxWorkers: 1 });
 
-    for (const f of held) f.cancel();
+    for (const f of held) await c.trpc.cancel.mutate({ id: (f as RemoteFuture<unknown>).id as string });
     for (const f of held) await expect(f.result()).rejects.toBeInstanceOf(CancelledError);
   });
 
@@ -98,7 +88,7 @@ describe.skipIf(REDIS_SKIP)("a distributed pool", () => {
       });
     });
     expect(first).toEqual({ at: "node" });
-    fut.cancel();
+    await c.trpc.cancel.mutate({ id: (fut as RemoteFuture<unknown>).id as string });
     await expect(fut.result()).rejects.toBeInstanceOf(CancelledError);
   });
 

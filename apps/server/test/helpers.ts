@@ -83,3 +83,14 @@ export async function rawCall(
   }
   return { status: res.status, body };
 }
+
+/** Polls `probe` until it returns something truthy, and returns that (outcome, not timing): fails after 10 s. */
+export async function until<T>(probe: () => Promise<T> | T, what = "condition"): Promise<T> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(25);
+  }
+}

@@ -9,10 +9,10 @@ import {
   wait,
 } from "@conc/core";
 import { createApp, ServerConfigError } from "@conc/server";
-import { RemoteConnectionError, RemoteExecutor } from "@conc/server/client";
+import { RemoteConnectionError, RemoteExecutor, type RemoteFuture } from "@conc/server/client";
 import { EventSource } from "eventsource";
 import * as tasks from "../src/example/tasks.ts";
-import { cleanup, module, rawCall, start, TOKEN } from "./helpers.ts";
+import { cleanup, module, rawCall, start, TOKEN, until } from "./helpers.ts";
 
 afterEach(cleanup);
 
@@ -90,17 +90,46 @@ describe("RemoteExecutor", () => {
     expect(err).toBeInstanceOf(TimeoutError);
   });
 
-  test("cancel: a queued task never runs; a running task is stopped", async () => {
+  test("cancel() is true only while the call is here; a sent one is dropped if not started, a running one goes on", async () => {
     const h = start({ pools: { threads: new ThreadPoolExecutor({ module, maxWorkers: 1 }) } });
     const remote = h.client();
-    const running = remote.submit("spin", 10_000);
+    const here = remote.submit("add", 1, 1);
+    expect(here.cancel()).toBe(true); // same tick: it never left this process
+    await expect(here.result()).rejects.toBeInstanceOf(CancelledError);
+
+    const running = remote.submit("spin", 400);
     const queued = remote.submit("add", 1, 2);
-    await Bun.sleep(300);
-    expect(queued.cancel()).toBe(true);
-    expect(running.cancel()).toBe(true);
+    const status = (f: unknown) =>
+      remote.trpc.status.query({ id: (f as RemoteFuture<unknown>).id as string });
+    await until(
+      async () => (running as RemoteFuture<unknown>).id && (await status(running)).state === "RUNNING",
+    );
+    // Sent: RUNNING here, as a call in Python's call queue is; the server may start it any moment.
+    expect(queued.running()).toBe(true);
+    expect(queued.cancel()).toBe(false);
+    expect(running.cancel()).toBe(false);
+    // The server still dropped the queued one before it started, and the running one finished.
     await expect(queued.result()).rejects.toBeInstanceOf(CancelledError);
-    await expect(running.result()).rejects.toBeInstanceOf(CancelledError);
-    // The worker was replaced and serves again.
+    expect((await status(queued)).state).toBe("CANCELLED");
+    expect(await running.result()).toBeGreaterThan(0);
+    expect((await status(running)).state).toBe("FINISHED");
+    expect(await remote.submit("add", 2, 2).result()).toBe(4);
+  });
+
+  test("a signal stops a running remote task; the pool serves again", async () => {
+    const h = start({ pools: { threads: new ThreadPoolExecutor({ module, maxWorkers: 1 }) } });
+    const remote = h.client();
+    const ac = new AbortController();
+    const fut = remote.schedule("spin", { args: [60_000], signal: ac.signal });
+    const id = () => (fut as RemoteFuture<unknown>).id;
+    await until(
+      async () => id() && (await remote.trpc.status.query({ id: id() as string })).state === "RUNNING",
+    );
+    ac.abort(new Error("user pressed stop"));
+    const err = await fut.exception().catch((e) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect((err as CancelledError).cause).toEqual(new Error("user pressed stop"));
+    await until(async () => (await remote.trpc.status.query({ id: id() as string })).state === "CANCELLED");
     expect(await remote.submit("add", 2, 2).result()).toBe(4);
   });
 

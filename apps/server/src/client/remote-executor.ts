@@ -126,7 +126,8 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
       },
       accepted: (p) => {
         p.fut.id = p.call.id;
-        if (p.fut.cancelled()) this.cancelRemote(p.fut);
+        if (p.fut.cancelled()) this.#stopRemote(p.fut);
+        else if (p.fut.dropWanted) this.dropIfQueued(p.fut);
       },
       settle: (p, view) => this.#settle(p.fut, view),
       follow: (rest) => {
@@ -199,7 +200,8 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
 
   /**
    * Ends this client (the server's pools keep serving). `wait` waits for this client's
-   * futures; `cancelFutures` cancels those not finished.
+   * futures; `cancelFutures` cancels those not started (here, or queued on the server), as
+   * Python's `shutdown(cancel_futures=True)`; running ones finish.
    */
   async shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
     const { wait: waitForAll = true, cancelFutures = false } = options;
@@ -217,9 +219,15 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
     return this.shutdown();
   }
 
-  /** @internal */
-  cancelRemote(fut: RemoteFuture<unknown>): void {
+  /** Stops the task on the server, queued or running (a signal or deadline fired here). */
+  #stopRemote(fut: RemoteFuture<unknown>): void {
     if (fut.id !== undefined) this.#client.cancel.mutate({ id: fut.id }).catch(() => {});
+  }
+
+  /** @internal */
+  dropIfQueued(fut: RemoteFuture<unknown>): void {
+    fut.dropWanted = true;
+    if (fut.id !== undefined) this.#client.cancel.mutate({ id: fut.id, queuedOnly: true }).catch(() => {});
   }
 
   #name(task: unknown): string {
@@ -255,7 +263,7 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
     if (signal) {
       const abort = () => {
         fut.abort(new CancelledError("The task was aborted.", { cause: signal.reason }));
-        this.cancelRemote(fut);
+        this.#stopRemote(fut);
       };
       if (signal.aborted) abort();
       else signal.addEventListener("abort", abort, { once: true });

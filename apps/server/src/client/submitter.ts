@@ -1,7 +1,7 @@
 /**
  * RemoteExecutor's send queue. Submits of one tick travel as one batch (submitStream: the
- * admission, then each outcome on the same response). Work the server refuses for lack of room
- * stays PENDING here and is resent — as this client's tasks end, or after `retryAfterMs` — one
+ * admission, then each outcome on the same response). A future turns RUNNING as its call is sent
+ * (RemoteFuture). Work the server refuses for lack of room waits here (cancellable again) and is resent — as this client's tasks end, or after `retryAfterMs` — one
  * batch at a time while the pool is full (backpressure). Every call carries an id chosen here, so
  * a resend after a lost connection or a refusal is the same task on the server, never a second one.
  */
@@ -81,7 +81,7 @@ export class Submitter {
       const batch: Pending[] = [];
       while (batch.length < this.hooks.maxBatch && this.#backlog.length > 0) {
         const p = this.#backlog.shift() as Pending;
-        if (!p.fut.done()) batch.push(p);
+        if (p.fut.markSent()) batch.push(p);
       }
       if (batch.length === 0) return;
       void this.#send(batch);
@@ -131,8 +131,10 @@ export class Submitter {
     const refused: Pending[] = [];
     event.ids.forEach((id, i) => {
       const p = batch[i] as Pending;
-      if (id === null) refused.push(p);
-      else {
+      if (id === null) {
+        p.fut.markRefused();
+        refused.push(p);
+      } else {
         byId.set(id, p);
         this.hooks.accepted(p);
       }
@@ -145,6 +147,7 @@ export class Submitter {
   #refused(batch: Pending[], err: unknown): void {
     const data = (err as { data?: { code?: string; retryAfterMs?: number } }).data;
     if (data?.code === "TOO_MANY_REQUESTS") {
+      for (const p of batch) p.fut.markRefused();
       this.#full = true;
       this.#requeue(batch, data.retryAfterMs ?? 50);
       return;

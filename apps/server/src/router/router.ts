@@ -143,8 +143,8 @@ export function createRouter(deps: RouterDeps) {
       .input(s.result)
       .query(async ({ input }) => store.wait(found(input.id), input.timeoutMs ?? 0)),
 
-    cancel: procedure.input(s.id).mutation(({ input }) => ({
-      cancelled: found(input.id).cancel("Cancelled by the client."),
+    cancel: procedure.input(s.cancel).mutation(({ input }) => ({
+      cancelled: found(input.id).cancel("Cancelled by the client.", input.queuedOnly ?? false),
     })),
 
     map: procedure.input(s.map).mutation(async function* ({ input, signal }): AsyncGenerator<MapItem> {

@@ -75,6 +75,8 @@ export function schemas(limits: Limits) {
     submit: z.object({ pool, task, args: args.default([]), timeoutMs, id: id.optional() }).strict(),
     submitMany: fastSubmitMany(limits, submitMany),
     id: z.object({ id }).strict(),
+    /** `queuedOnly`: drop the task only if it has not started (the answer is then exact). */
+    cancel: z.object({ id, queuedOnly: z.boolean().optional() }).strict(),
     result: z.object({ id, timeoutMs: z.number().int().min(0).max(limits.maxWaitMs).optional() }).strict(),
     map: z
       .object({

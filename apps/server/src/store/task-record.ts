@@ -79,11 +79,19 @@ export class TaskRecord {
     return this.view() as DoneView;
   }
 
-  /** Cancels a queued task, or stops a running one; false once done. */
-  cancel(reason: string): boolean {
+  /**
+   * Cancels a queued task, or stops a running one; false once done. With `queuedOnly` a task
+   * that has started goes on (false): the answer is true only when it never runs.
+   */
+  cancel(reason: string, queuedOnly = false): boolean {
     if (this.done || !this.future) return false;
-    this.cancelReason ??= reason;
+    const had = this.cancelReason;
+    this.cancelReason ??= reason; // read when the cancel settles the future, maybe right inside cancel()
     if (this.future.cancel()) return true;
+    if (queuedOnly) {
+      this.cancelReason = had;
+      return false;
+    }
     this.abort?.abort(new CancelledError(reason));
     return true;
   }

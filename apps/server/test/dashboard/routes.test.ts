@@ -1,5 +1,6 @@
 /** The dashboard's HTTP surface inside createApp: authentication, roles, CSRF guard, bad input. */
 import { afterEach, describe, expect, test } from "bun:test";
+import { until } from "../helpers.ts";
 import { ADMIN, cleanup, HEADER, login, READ, startServer } from "./harness.ts";
 
 afterEach(cleanup);
@@ -363,13 +364,4 @@ async function statusOf(base: string, cookie: string, id: string): Promise<strin
     status: string;
   };
   return d.status;
-}
-
-/** Polls a condition (outcome, not timing): fails the test after 10 s. */
-export async function until(check: () => Promise<boolean> | boolean, what = "condition"): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(25);
-  }
 }
