@@ -137,8 +137,8 @@ for (const kind of kinds) {
       expect((err as LockOwnerDiedError).ownerTid).toBeGreaterThan(0);
       expect(await lock.acquireAsync(10_000)).toBe(true);
       lock.release();
-      // Its own waits allow 10 s each: the main thread's async twin may need a few 200 ms owner polls
-      // (measured 0.8-4 s after a thread test ran first), past bun's 5 s default.
+      // Its own waits allow 10 s each (one 200 ms owner poll is what it takes: it took five, 1 s, while
+      // the poll trusted the clock and Bun's timers fire early).
     }, 30_000);
   });
 }
