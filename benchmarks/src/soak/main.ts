@@ -4,6 +4,7 @@
  */
 import { cancelSoak } from "./cancel-soak.ts";
 import { killSoak } from "./kill-soak.ts";
+import { remoteCancelSoak } from "./remote-cancel-soak.ts";
 
 const quick = process.argv.includes("--quick");
 const kill = await killSoak({
@@ -18,11 +19,14 @@ const cancels = [
   await cancelSoak("processes", quick ? 5 : 30, 1000),
 ];
 for (const c of cancels) console.log("cancel soak:", c);
+const remote = await remoteCancelSoak(quick ? 3 : 10, 1000);
+console.log("remote cancel soak:", remote);
 const clean =
   kill.wrong === 0 &&
   kill.hanging === 0 &&
   kill.freshBatchOk &&
   kill.ok + kill.workerExited === kill.tasks &&
-  cancels.every((c) => c.violations === 0);
+  cancels.every((c) => c.violations === 0) &&
+  remote.violations === 0;
 console.log(clean ? "soak: CLEAN" : "soak: FAILED");
 process.exit(clean ? 0 : 1);
