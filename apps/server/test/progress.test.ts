@@ -131,13 +131,14 @@ describe("progress through RemoteExecutor", () => {
     await firstProgress(fut);
     const id = (fut as unknown as { id: string }).id;
     const events: WatchEvent[] = [];
+    let cancelled: Promise<{ cancelled: boolean }> | undefined;
     const ended = new Promise<void>((resolve) => {
       const sub = c.trpc.watch.subscribe(
         { ids: [id] },
         {
           onData(e: { id: string; data: unknown }) {
             events.push(e.data as WatchEvent);
-            if (events.length === 1) void c.trpc.cancel.mutate({ id });
+            if (events.length === 1) cancelled = c.trpc.cancel.mutate({ id });
             if ((e.data as { done?: boolean }).done) {
               sub.unsubscribe();
               resolve();
@@ -147,6 +148,8 @@ describe("progress through RemoteExecutor", () => {
       );
     });
     await ended;
+    // The outcome may arrive before the cancel's own answer: wait for it before the socket closes.
+    expect(await cancelled).toEqual({ cancelled: true });
     expect(events[0]).toEqual({ type: "progress", updates: [[id, 42]] });
     expect(events.at(-1)).toMatchObject({ id, state: "CANCELLED", done: true, progress: 42 });
   });
