@@ -247,32 +247,47 @@ export async function benchDistributed(quick: boolean): Promise<Row[]> {
   }
 }
 
+/** A queue's event stream, for waiting until a node has really started a job (a future is RUNNING once sent). */
+async function queueEvents(url: string, queue: string): Promise<QueueEvents> {
+  const u = new URL(url);
+  const events = new QueueEvents(queue, {
+    connection: { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null },
+  });
+  await events.waitUntilReady();
+  return events;
+}
+
+const nextActive = (events: QueueEvents) =>
+  new Promise<void>((resolve) => events.once("active", () => resolve()));
+
 /** SIGKILL of the node running a task → the task's future fails with WorkerExitedError. */
 async function deathLatencies(url: string, n: number): Promise<number[]> {
   await using ex = new DistributedExecutor<typeof Tasks>({ redis: url, queue: "death", module: tasksModule });
+  const events = await queueEvents(url, "death");
   const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const [node] = await startNodes(1, ["conc", url, "death", "1", "threads", "1"]);
-    const fut = ex.submit("spin", 30_000);
-    while (!fut.running()) await Bun.sleep(1);
-    await Bun.sleep(50);
-    const t = performance.now();
-    node?.kill("SIGKILL");
-    const err = await fut.exception(20_000);
-    if (!(err instanceof WorkerExitedError))
-      throw new Error(`expected WorkerExitedError, got ${String(err)}`);
-    out.push(performance.now() - t);
+  try {
+    for (let i = 0; i < n; i++) {
+      const [node] = await startNodes(1, ["conc", url, "death", "1", "threads", "1"]);
+      const started = nextActive(events);
+      const fut = ex.submit("spin", 30_000);
+      await started;
+      await Bun.sleep(50);
+      const t = performance.now();
+      node?.kill("SIGKILL");
+      const err = await fut.exception(20_000);
+      if (!(err instanceof WorkerExitedError))
+        throw new Error(`expected WorkerExitedError, got ${String(err)}`);
+      out.push(performance.now() - t);
+    }
+  } finally {
+    await events.close();
   }
   return out.sort((a, b) => a - b);
 }
 
 /** Abort → the node reports the running task stopped (its `failed` event), one task at a time. */
 async function cancelLatencies(url: string, n: number): Promise<number[]> {
-  const u = new URL(url);
-  const events = new QueueEvents("cancel", {
-    connection: { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null },
-  });
-  await events.waitUntilReady();
+  const events = await queueEvents(url, "cancel");
   await using ex = new DistributedExecutor<typeof Tasks>({
     redis: url,
     queue: "cancel",
@@ -282,8 +297,9 @@ async function cancelLatencies(url: string, n: number): Promise<number[]> {
   try {
     for (let i = 0; i < n; i++) {
       const ac = new AbortController();
-      const fut = ex.schedule("spin", { args: [30_000], signal: ac.signal });
-      while (!fut.running()) await Bun.sleep(1);
+      const started = nextActive(events);
+      ex.schedule("spin", { args: [30_000], signal: ac.signal });
+      await started;
       await Bun.sleep(5); // let the node's pool start it
       const stopped = new Promise<void>((resolve) => events.once("failed", () => resolve()));
       const t = performance.now();

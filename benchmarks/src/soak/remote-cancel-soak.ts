@@ -39,7 +39,10 @@ export async function remoteCancelSoak(rounds: number, perRound: number): Promis
     limits: { maxQueued: 300 },
   });
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, websocket: app.websocket });
-  const remote = new RemoteExecutor<typeof Tasks>({ url: `http://127.0.0.1:${server.port}/trpc`, pool: "cpu" });
+  const remote = new RemoteExecutor<typeof Tasks>({
+    url: `http://127.0.0.1:${server.port}/trpc`,
+    pool: "cpu",
+  });
   const tally: RemoteCancelTally = {
     kind: "remote",
     tasks: total,
@@ -54,7 +57,9 @@ export async function remoteCancelSoak(rounds: number, perRound: number): Promis
     for (let r = 0; r < rounds; r++) {
       const base = r * perRound;
       const spin = r % 3 === 0 ? 0 : r % 3 === 1 ? 0.02 : 0.2;
-      const futures = Array.from({ length: perRound }, (_, j) => remote.submit("markRan", path, base + j, spin));
+      const futures = Array.from({ length: perRound }, (_, j) =>
+        remote.submit("markRan", path, base + j, spin),
+      );
       const verdict = new Map<number, boolean>();
       for (let j = 0; j < perRound; j++) {
         if (Math.random() < 0.5) verdict.set(j, (futures[j] as (typeof futures)[number]).cancel());

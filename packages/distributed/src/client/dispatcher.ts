@@ -1,7 +1,10 @@
 /**
- * The client's jobs: coalesces the submits of one tick into one addBulk with idempotent ids (client id +
- * sequence), turns the hub's events into future states, retries on node death or loss only when asked,
- * and stops jobs (queued: claim + remove; running: publish to the node that claimed it).
+ * The client's jobs. Submits wait here until the live nodes have room for them (Python's call-queue
+ * rule: a job is sent only when a node slot is free for it, so what waits behind busy nodes is still
+ * cancellable with a true answer); with no live node known everything is sent and waits in Redis.
+ * Jobs released in one tick travel as one addBulk with idempotent ids (client id + sequence); the
+ * hub's events become future states; node death or loss re-runs a job only when asked; stop() ends
+ * a job wherever it is (queued: claim + remove; running: publish to the node that claimed it).
  */
 import {
   CancelledError,
@@ -17,6 +20,7 @@ import { CLAIM_CANCELLED } from "../keys.ts";
 import { type FailurePayload, type JobData, STALLED_REASON } from "../wire.ts";
 import type { EventsHub, JobSink } from "./events-hub.ts";
 import { JobFuture } from "./job-future.ts";
+import type { NodeWatch } from "./node-watch.ts";
 
 interface Rec {
   id: string;
@@ -25,6 +29,8 @@ interface Rec {
   fut: JobFuture;
   data: JobData;
   chunk: boolean;
+  /** Sent and not ended: it holds one of the nodes' slots in this client's count. */
+  released: boolean;
   /** Settles once the job's addBulk was answered (or failed). */
   added: Promise<void> | undefined;
   cleanup: (() => void) | undefined;
@@ -38,26 +44,48 @@ export interface DispatcherOptions {
 
 /** Jobs per addBulk pipeline. */
 const BULK = 2_000;
+/** A backlog this many times the nodes' slots, and at least DEEP_MIN jobs, counts as deep (see windowFor). */
+export const DEEP_BACKLOG = 8;
+export const DEEP_MIN = 1_024;
+
+/**
+ * How many of this client's jobs may be out (sent, not ended) at once: one per node slot, so what
+ * waits behind busy nodes stays here, and cancel() of it is true. Behind a deep backlog (bulk work),
+ * one more per slot, so a node finishing a job finds the next one in Redis at once (BullMQ then hands
+ * it over in the same call) instead of idling through a round trip to this client: measured 0.67× →
+ * 0.75× raw BullMQ throughput. Python's call queue holds one extra call for the same reason.
+ */
+export function windowFor(slots: number, waiting: number): number {
+  return waiting >= DEEP_MIN && waiting >= DEEP_BACKLOG * slots ? 2 * slots : slots;
+}
 
 export class Dispatcher implements JobSink {
   readonly clientId = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
   readonly #hub: EventsHub;
+  readonly #nodes: NodeWatch;
   readonly #opts: DispatcherOptions;
   readonly #recs = new Map<string, Rec>();
   readonly #byFut = new WeakMap<JobFuture, Rec>();
-  #batch: Rec[] = [];
+  /** Jobs not sent yet, oldest first, from #head on. */
+  #waiting: Rec[] = [];
+  #head = 0;
+  #scheduled = false;
+  /** Jobs sent and not ended. */
+  #out = 0;
   #seq = 0;
   /** Futures not done yet. */
   readonly live = new Set<JobFuture>();
-  /** cancel() calls that found the job already claimed by a node (it was then stopped there). */
-  lateCancels = 0;
 
-  constructor(hub: EventsHub, opts: DispatcherOptions) {
+  constructor(hub: EventsHub, nodes: NodeWatch, opts: DispatcherOptions) {
     this.#hub = hub;
+    this.#nodes = nodes;
     this.#opts = opts;
+    nodes.onRead = () => {
+      if (this.#head < this.#waiting.length) this.#kick();
+    };
   }
 
-  /** Futures still PENDING. */
+  /** Futures still PENDING (their jobs not sent). */
   get queued(): number {
     let n = 0;
     for (const f of this.live) if (f.state === "PENDING") n++;
@@ -74,6 +102,7 @@ export class Dispatcher implements JobSink {
       fut: fut as JobFuture,
       data,
       chunk,
+      released: false,
       added: undefined,
       cleanup: undefined,
     };
@@ -84,10 +113,12 @@ export class Dispatcher implements JobSink {
       this.live.delete(fut as JobFuture);
       this.#recs.delete(rec.id);
       this.#hub.unregister(rec.id);
+      this.#unrelease(rec);
       rec.cleanup?.();
     };
-    fut.onCancel = () => void this.#stopRemote(rec, true);
-    this.#enqueue(rec);
+    fut.onLateCancel = () => void this.#dropIfUntaken(rec);
+    this.#waiting.push(rec);
+    this.#kick();
     return fut;
   }
 
@@ -103,29 +134,70 @@ export class Dispatcher implements JobSink {
     if (!rec || fut.done()) return;
     if (asCancel) fut.stop(error);
     else fut.setException(error);
-    void this.#stopRemote(rec, false);
+    void this.#stopRemote(rec);
   }
 
-  #enqueue(rec: Rec): void {
-    if (this.#batch.push(rec) === 1) queueMicrotask(() => this.#flush());
+  #kick(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => void this.#flush());
   }
 
+  #unrelease(rec: Rec): void {
+    if (!rec.released) return;
+    rec.released = false;
+    this.#out--;
+    if (this.#head < this.#waiting.length) this.#kick();
+  }
+
+  /** Sends what the nodes have room for (everything when no live node is known). */
   async #flush(): Promise<void> {
-    const batch = this.#batch;
-    this.#batch = [];
+    this.#scheduled = false;
     try {
       await this.#hub.ready;
     } catch (err) {
-      for (const r of batch) if (!r.fut.done()) r.fut.setException(err);
+      for (const r of this.#takeWaiting(Number.POSITIVE_INFINITY)) r.fut.setException(err);
       return;
     }
+    if (this.#nodes.capacity === undefined) await this.#nodes.read().catch(() => {});
+    const capacity = this.#nodes.capacity ?? 0;
+    const room =
+      capacity > 0
+        ? windowFor(capacity, this.#waiting.length - this.#head) - this.#out
+        : Number.POSITIVE_INFINITY;
+    if (room <= 0) return; // a job's end frees a slot and kicks again
+    const sent: Rec[] = [];
+    for (const r of this.#takeWaiting(room)) {
+      if (!r.fut.markSent()) continue;
+      r.released = true;
+      this.#out++;
+      sent.push(r);
+    }
+    this.#send(sent);
+  }
+
+  /** Up to `n` waiting jobs whose futures are not done, oldest first. */
+  #takeWaiting(n: number): Rec[] {
+    const out: Rec[] = [];
+    while (out.length < n && this.#head < this.#waiting.length) {
+      const r = this.#waiting[this.#head++] as Rec;
+      if (!r.fut.done()) out.push(r);
+    }
+    if (this.#head === this.#waiting.length) {
+      this.#waiting = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
+      this.#waiting = this.#waiting.slice(this.#head);
+      this.#head = 0;
+    }
+    return out;
+  }
+
+  #send(sent: Rec[]): void {
     const { keep } = this.#opts;
     const jobs = [];
-    const sent: Rec[] = [];
-    for (const r of batch) {
-      if (r.fut.done()) continue;
+    for (const r of sent) {
       this.#hub.register(r.id, this);
-      sent.push(r);
       jobs.push({
         name: r.data.f,
         data: r.data,
@@ -144,8 +216,26 @@ export class Dispatcher implements JobSink {
     }
   }
 
+  /** cancel() after the send: the job is removed if no node has claimed it (the future then ends CANCELLED). */
+  async #dropIfUntaken(rec: Rec): Promise<void> {
+    if (rec.added === undefined) return; // waiting here again for a re-run: it goes when room frees
+    await rec.added;
+    const hub = this.#hub;
+    const id = rec.id;
+    try {
+      if ((await hub.cmd.concClaim(hub.keys.job(id), CLAIM_CANCELLED)) !== 1) return; // a node has it
+      if (rec.id === id)
+        rec.fut.stop(
+          new CancelledError(`Cancelled: no node had taken job ${id} yet, so it was removed from the queue.`),
+        );
+      await hub.queue.remove(id).catch(() => 0);
+    } catch {
+      // Redis unreachable: the job stays; its outcome arrives as usual.
+    }
+  }
+
   /** Makes sure the job never starts, or stops it on the node that claimed it. */
-  async #stopRemote(rec: Rec, fromCancel: boolean): Promise<void> {
+  async #stopRemote(rec: Rec): Promise<void> {
     if (rec.added === undefined) return; // never sent: the flush skips done futures
     await rec.added;
     const hub = this.#hub;
@@ -153,10 +243,8 @@ export class Dispatcher implements JobSink {
     try {
       const claim = await hub.cmd.concClaim(hub.keys.job(id), CLAIM_CANCELLED);
       if (claim === 1) await hub.queue.remove(id).catch(() => 0);
-      else if (typeof claim === "string" && claim !== CLAIM_CANCELLED) {
-        if (fromCancel) this.lateCancels++;
+      else if (typeof claim === "string" && claim !== CLAIM_CANCELLED)
         await hub.cmd.publish(hub.keys.cancelChannel(claim), id);
-      }
     } catch {
       // Redis unreachable: the stall check or reconciliation settles the job's fate later.
     }
@@ -166,11 +254,14 @@ export class Dispatcher implements JobSink {
     if (rec.attempt >= this.#opts.retries) return false;
     this.#hub.unregister(rec.id);
     this.#recs.delete(rec.id);
+    this.#unrelease(rec);
     rec.attempt++;
     rec.id = `${rec.base}-r${rec.attempt}`;
     rec.added = undefined;
     this.#recs.set(rec.id, rec);
-    this.#enqueue(rec);
+    // First in line again: it was sent before everything still waiting.
+    this.#waiting.splice(this.#head, 0, rec);
+    this.#kick();
     return true;
   }
 

@@ -73,6 +73,7 @@ export interface DistributedStats {
   nodes: NodeInfo[];
   workers: number;
   maxWorkers: number;
+  /** Jobs waiting for a node: in Redis (from every client) plus this client's not sent yet. */
   waiting: number;
   active: number;
 }
@@ -119,7 +120,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
       connectTimeoutMs,
     });
     this.#nodes = new NodeWatch(this.#hub);
-    this.#jobs = new Dispatcher(this.#hub, {
+    this.#jobs = new Dispatcher(this.#hub, this.#nodes, {
       retries: options.retries ?? 0,
       keep: { age: Math.ceil((options.resultTtlMs ?? 600_000) / 1000), count: options.maxRetained ?? 20_000 },
       resolveError: this.#tasks.resolveError,
@@ -234,7 +235,7 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
       nodes,
       workers: nodes.reduce((n, x) => n + x.workers, 0),
       maxWorkers: nodes.reduce((n, x) => n + x.maxWorkers, 0),
-      waiting: counts.waiting ?? 0,
+      waiting: (counts.waiting ?? 0) + this.#jobs.queued,
       active: counts.active ?? 0,
     };
   }
@@ -249,14 +250,9 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
     return this.#nodes.last.reduce((n, x) => n + x.workers, 0);
   }
 
-  /** This client's tasks that have not started. */
+  /** This client's tasks whose jobs wait here for room on the nodes (PENDING; cancel() is exact for them). */
   get queued(): number {
     return this.#jobs.queued;
-  }
-
-  /** cancel() calls that returned true while a node had just claimed the job (it was then stopped there). */
-  get lateCancels(): number {
-    return this.#jobs.lateCancels;
   }
 
   #submit<R>(fn: unknown, args: unknown[]): JobFuture<R> {

@@ -4,8 +4,11 @@ import type { EventsHub } from "./events-hub.ts";
 
 export class NodeWatch {
   #nodes: NodeInfo[] = [];
+  #known = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
+  /** Called after every read (the dispatcher may release waiting jobs when capacity grew). */
+  onRead: (() => void) | undefined;
 
   constructor(private readonly hub: EventsHub) {}
 
@@ -13,6 +16,8 @@ export class NodeWatch {
   async read(): Promise<NodeInfo[]> {
     await this.hub.ready;
     this.#nodes = await readNodes(this.hub.cmd, this.hub.keys);
+    this.#known = true;
+    this.onRead?.();
     return this.#nodes;
   }
 
@@ -27,6 +32,12 @@ export class NodeWatch {
       this.#timer.unref?.();
     }
     return this.#nodes;
+  }
+
+  /** Jobs the live nodes take at once (the sum of their concurrency); undefined before the first read. */
+  get capacity(): number | undefined {
+    const nodes = this.last;
+    return this.#known ? nodes.reduce((n, x) => n + x.concurrency, 0) : undefined;
   }
 
   stop(): void {
