@@ -97,6 +97,38 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
     }
   });
 
+  test("work submitted before any node started waits in Redis; once a node is live, queued work waits here (cancel() true)", async () => {
+    const file = join(dir, "late");
+    await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "late", module });
+    const first = ex.submit("mark", file, "first", 300); // no live node: sent, waits in Redis
+    expect(first.cancel()).toBe(true); // still this tick: never sent
+    const second = ex.submit("mark", file, "second", 300);
+    await until(() => second.running(), "the job to be sent");
+    expect(second.cancel()).toBe(false); // sent: Python's call-queue rule
+    const node = await runWorkerNode({
+      redis: redis.url,
+      queue: "late",
+      module,
+      pool: "threads",
+      maxWorkers: 1,
+      concurrency: 1,
+    });
+    try {
+      // The cancel of a sent job still removed it before any node took it.
+      expect(await second.exception().catch((e) => e)).toBeInstanceOf(CancelledError);
+      const blocker = ex.submit("mark", file, "blocker", 300);
+      await until(() => lines(file).includes("blocker"), "the blocker to start");
+      const queued = [1, 2, 3].map((i) => ex.submit("mark", file, `q${i}`, 0));
+      await Bun.sleep(0);
+      expect(queued.map((f) => f.cancel())).toEqual([true, true, true]);
+      expect(await blocker.result()).toBe("blocker");
+      expect(await ex.run("mark", file, "after", 0)).toBe("after");
+      expect(lines(file)).toEqual(["blocker", "blocker:end", "after", "after:end"]);
+    } finally {
+      await node.close({ timeoutMs: 2_000 });
+    }
+  });
+
   for (const pool of ["threads", "processes"] as const) {
     test(`${pool}: cancel() of queued tasks removes them; none of them ever runs`, async () => {
       const file = join(dir, `queued-${pool}`);

@@ -17,7 +17,7 @@ export interface PoolSnapshot {
   kind: PoolEntry["kind"];
   workers: number;
   maxWorkers: number;
-  /** Tasks waiting to start: the pool's queue (for distributed pools, the queue in Redis). */
+  /** Tasks waiting to start: the pool's queue (for distributed pools, the queue in Redis plus jobs still held here). */
   queued: number;
   /** Tasks of this server running now (held slots not waiting in the queue). */
   running: number;

@@ -159,7 +159,9 @@ export class Dispatcher implements JobSink {
       for (const r of this.#takeWaiting(Number.POSITIVE_INFINITY)) r.fut.setException(err);
       return;
     }
-    if (this.#nodes.capacity === undefined) await this.#nodes.read().catch(() => {});
+    // Unknown, or no live node at the last look: look again (a node may have started since) before
+    // sending everything (one read per flush, so per tick at most). With live nodes the 2 s refresh is enough.
+    if (!this.#nodes.capacity) await this.#nodes.read().catch(() => {});
     const capacity = this.#nodes.capacity ?? 0;
     const room =
       capacity > 0

@@ -5,6 +5,7 @@ import type { EventsHub } from "./events-hub.ts";
 export class NodeWatch {
   #nodes: NodeInfo[] = [];
   #known = false;
+
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
   /** Called after every read (the dispatcher may release waiting jobs when capacity grew). */
