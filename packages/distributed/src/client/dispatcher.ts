@@ -6,21 +6,16 @@
  * hub's events become future states; node death or loss re-runs a job only when asked; stop() ends
  * a job wherever it is (queued: claim + remove; running: publish to the node that claimed it).
  */
-import {
-  CancelledError,
-  ChunkFailure,
-  deserializeError,
-  type ErrorClassResolver,
-  type SerializedError,
-  WorkerExitedError,
-} from "@conc/core";
+import { CancelledError, type ErrorClassResolver } from "@conc/core";
 import { decode } from "../codec.ts";
 import { JobLostError } from "../errors.ts";
 import { CLAIM_CANCELLED } from "../keys.ts";
-import { type FailurePayload, type JobData, STALLED_REASON } from "../wire.ts";
+import { type JobData, STALLED_REASON } from "../wire.ts";
 import type { EventsHub, JobSink } from "./events-hub.ts";
+import { failureOf, removedError, stalledError } from "./job-errors.ts";
 import { JobFuture } from "./job-future.ts";
 import type { NodeWatch } from "./node-watch.ts";
+import { WaitingJobs, windowFor } from "./waiting-jobs.ts";
 
 interface Rec {
   id: string;
@@ -44,21 +39,6 @@ export interface DispatcherOptions {
 
 /** Jobs per addBulk pipeline. */
 const BULK = 2_000;
-/** A backlog this many times the nodes' slots, and at least DEEP_MIN jobs, counts as deep (see windowFor). */
-export const DEEP_BACKLOG = 8;
-export const DEEP_MIN = 1_024;
-
-/**
- * How many of this client's jobs may be out (sent, not ended) at once: one per node slot, so what
- * waits behind busy nodes stays here, and cancel() of it is true. Behind a deep backlog (bulk work),
- * one more per slot, so a node finishing a job finds the next one in Redis at once (BullMQ then hands
- * it over in the same call) instead of idling through a round trip to this client: measured 0.67× →
- * 0.75× raw BullMQ throughput. Python's call queue holds one extra call for the same reason.
- */
-export function windowFor(slots: number, waiting: number): number {
-  return waiting >= DEEP_MIN && waiting >= DEEP_BACKLOG * slots ? 2 * slots : slots;
-}
-
 export class Dispatcher implements JobSink {
   readonly clientId = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
   readonly #hub: EventsHub;
@@ -66,9 +46,8 @@ export class Dispatcher implements JobSink {
   readonly #opts: DispatcherOptions;
   readonly #recs = new Map<string, Rec>();
   readonly #byFut = new WeakMap<JobFuture, Rec>();
-  /** Jobs not sent yet, oldest first, from #head on. */
-  #waiting: Rec[] = [];
-  #head = 0;
+  /** Jobs not sent yet. */
+  readonly #waiting = new WaitingJobs<Rec>();
   #scheduled = false;
   /** Jobs sent and not ended. */
   #out = 0;
@@ -81,7 +60,7 @@ export class Dispatcher implements JobSink {
     this.#nodes = nodes;
     this.#opts = opts;
     nodes.onRead = () => {
-      if (this.#head < this.#waiting.length) this.#kick();
+      if (this.#waiting.length > 0) this.#kick();
     };
   }
 
@@ -147,7 +126,7 @@ export class Dispatcher implements JobSink {
     if (!rec.released) return;
     rec.released = false;
     this.#out--;
-    if (this.#head < this.#waiting.length) this.#kick();
+    if (this.#waiting.length > 0) this.#kick();
   }
 
   /** Sends what the nodes have room for (everything when no live node is known). */
@@ -156,7 +135,7 @@ export class Dispatcher implements JobSink {
     try {
       await this.#hub.ready;
     } catch (err) {
-      for (const r of this.#takeWaiting(Number.POSITIVE_INFINITY)) r.fut.setException(err);
+      for (const r of this.#waiting.take(Number.POSITIVE_INFINITY)) r.fut.setException(err);
       return;
     }
     // Unknown, or no live node at the last look: look again (a node may have started since) before
@@ -164,35 +143,16 @@ export class Dispatcher implements JobSink {
     if (!this.#nodes.capacity) await this.#nodes.read().catch(() => {});
     const capacity = this.#nodes.capacity ?? 0;
     const room =
-      capacity > 0
-        ? windowFor(capacity, this.#waiting.length - this.#head) - this.#out
-        : Number.POSITIVE_INFINITY;
+      capacity > 0 ? windowFor(capacity, this.#waiting.length) - this.#out : Number.POSITIVE_INFINITY;
     if (room <= 0) return; // a job's end frees a slot and kicks again
     const sent: Rec[] = [];
-    for (const r of this.#takeWaiting(room)) {
+    for (const r of this.#waiting.take(room)) {
       if (!r.fut.markSent()) continue;
       r.released = true;
       this.#out++;
       sent.push(r);
     }
     this.#send(sent);
-  }
-
-  /** Up to `n` waiting jobs whose futures are not done, oldest first. */
-  #takeWaiting(n: number): Rec[] {
-    const out: Rec[] = [];
-    while (out.length < n && this.#head < this.#waiting.length) {
-      const r = this.#waiting[this.#head++] as Rec;
-      if (!r.fut.done()) out.push(r);
-    }
-    if (this.#head === this.#waiting.length) {
-      this.#waiting = [];
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
-      this.#waiting = this.#waiting.slice(this.#head);
-      this.#head = 0;
-    }
-    return out;
   }
 
   #send(sent: Rec[]): void {
@@ -261,8 +221,7 @@ export class Dispatcher implements JobSink {
     rec.id = `${rec.base}-r${rec.attempt}`;
     rec.added = undefined;
     this.#recs.set(rec.id, rec);
-    // First in line again: it was sent before everything still waiting.
-    this.#waiting.splice(this.#head, 0, rec);
+    this.#waiting.putFront(rec);
     this.#kick();
     return true;
   }
@@ -294,14 +253,7 @@ export class Dispatcher implements JobSink {
     }
     const rec = this.#recs.get(id);
     if (!rec || rec.fut.done()) return;
-    if (errorJson === null) {
-      rec.fut.setException(new Error(`The job failed on its worker node: ${reason}`));
-      return;
-    }
-    const payload = decode(JSON.parse(errorJson)) as FailurePayload;
-    const error = deserializeError(payload.e as SerializedError, this.#opts.resolveError);
-    if (rec.chunk && payload.r) rec.fut.setException(new ChunkFailure(payload.r, error));
-    else rec.fut.setException(error);
+    rec.fut.setException(failureOf(reason, errorJson, rec.chunk, this.#opts.resolveError));
   }
 
   stalled(id: string): void {
@@ -310,13 +262,7 @@ export class Dispatcher implements JobSink {
     // The stalled job waits with a deferred failure for a live worker to fail it: remove it instead.
     this.#hub.queue.remove(id).catch(() => 0);
     if (this.#resubmit(rec)) return;
-    rec.fut.setException(
-      new WorkerExitedError(
-        { exitCode: null, signal: null },
-        `The worker node running job ${id} stopped renewing its lock (it died, or lost Redis) before the task ` +
-          "finished. The task was not re-run; pass `retries` to re-run it on another node.",
-      ),
-    );
+    rec.fut.setException(stalledError(id));
   }
 
   lost(id: string): void {
@@ -328,9 +274,7 @@ export class Dispatcher implements JobSink {
   removed(id: string): void {
     const rec = this.#recs.get(id);
     if (!rec || rec.fut.done()) return;
-    rec.fut.stop(
-      new CancelledError(`The job ${id} was removed from the queue (by another client or an admin).`),
-    );
+    rec.fut.stop(removedError(id));
   }
 
   /** Stops every job that has not finished (PENDING: cancel; RUNNING: stop on its node). */
