@@ -5,12 +5,8 @@
  */
 import {
   type AnyTaskModule,
-  BrokenExecutorError,
-  BrokenProcessPoolError,
-  BrokenThreadPoolError,
   CancelledError,
   containsHandles,
-  deserializeError,
   type ErrorClassResolver,
   type ExecutorLike,
   ExecutorShutdownError,
@@ -23,8 +19,6 @@ import {
   type TaskKey,
   type TaskName,
   type TaskResult,
-  TimeoutError,
-  WorkerExitedError,
   wait,
 } from "@conc/core";
 import { createTRPCClient } from "@trpc/client";
@@ -33,6 +27,7 @@ import type { DoneView, StreamEvent, WireCall } from "../wire.ts";
 import { clientError, RemoteConnectionError, serverAnswered, shutDownBeforeResults } from "./errors.ts";
 import { createLinks, wsRequest } from "./links.ts";
 import { RemoteFuture, type RemoteFutureOwner } from "./remote-future.ts";
+import { errorResolver, newTaskId, settleFromView } from "./settle.ts";
 import { type Pending, Submitter } from "./submitter.ts";
 import { watchRemote } from "./watch.ts";
 import { WsChannel } from "./ws-channel.ts";
@@ -54,23 +49,6 @@ export interface RemoteExecutorOptions {
   /** "ws" (default): one WebSocket when the server offers it, else HTTP; "http": HTTP only. */
   transport?: "ws" | "http" | undefined;
   fetch?: typeof fetch | undefined;
-}
-
-/** Core's errors come back as themselves (a remote cancel is a CancelledError, a deadline a TimeoutError). */
-const CORE_ERRORS = {
-  CancelledError,
-  TimeoutError,
-  WorkerExitedError,
-  BrokenExecutorError,
-  BrokenThreadPoolError,
-  BrokenProcessPoolError,
-  ExecutorShutdownError,
-};
-
-/** 96 random bits, URL-safe: the id the server files the task under (resends are idempotent). */
-function newTaskId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Buffer.from(bytes).toString("base64url");
 }
 
 /**
@@ -102,9 +80,7 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
     }
     this.#url = options.url;
     this.#pool = options.pool;
-    const classes: Record<string, unknown> = { ...CORE_ERRORS, ...options.errorClasses };
-    this.#resolve = (name) =>
-      Object.hasOwn(classes, name) ? (classes[name] as ReturnType<ErrorClassResolver>) : undefined;
+    this.#resolve = errorResolver(options.errorClasses);
     const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
     this.#channel = options.transport === "http" ? undefined : new WsChannel(options.url, auth);
     this.#client = createTRPCClient<AppRouter>({
@@ -273,19 +249,6 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
   }
 
   #settle(f: RemoteFuture<unknown>, view: DoneView): void {
-    if (f.done()) return;
-    if (view.progress !== undefined) f.setProgress(view.progress);
-    if (!view.ok) {
-      const err = deserializeError(view.error, this.#resolve);
-      if (view.state === "CANCELLED")
-        f.settleCancelled(
-          err instanceof CancelledError
-            ? err
-            : new CancelledError(String((err as Error)?.message ?? "Cancelled on the server."), {
-                cause: err,
-              }),
-        );
-      else f.setException(err);
-    } else f.setResult(view.value);
+    settleFromView(f, view, this.#resolve);
   }
 }
