@@ -10,7 +10,7 @@ import type { Redis, RedisOptions } from "ioredis";
 import { RedisConnectionError } from "../errors.ts";
 import { CLAIM_SCRIPT, type QueueKeys, queueKeys } from "../keys.ts";
 import { bullConnection, connect, displayUrl, whenReady } from "../redis.ts";
-import { type JobState, readStates } from "./reconcile.ts";
+import { Reconciler } from "./reconcile.ts";
 import { StreamCursor } from "./stream-cursor.ts";
 
 /** What an executor does with its jobs' events. */
@@ -61,16 +61,13 @@ export class EventsHub {
   #watchdog: Worker | undefined;
   #gapTimer: ReturnType<typeof setInterval> | undefined;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
-  /** Jobs that were pending at the last sweep. */
-  #older = new Set<string>();
+  readonly #reconciler: Reconciler;
   #cursor: StreamCursor | undefined;
   /** Redis's run_id: a new one after a reconnect means Redis restarted and the event stream is new. */
   #runId = "";
   /** When the command connection went down (undefined while up). */
   #downSince: number | undefined;
   #closed = false;
-  #reconciling: Promise<void> | undefined;
-  #reconcileAgain: Promise<void> | undefined;
   /** Errors of the background connections, for diagnostics. */
   lastError: Error | undefined;
 
@@ -95,6 +92,7 @@ export class EventsHub {
     this.cmd = connect(settings.conn, `conc-client-${settings.queue}`, onError) as ClaimingRedis;
     this.cmd.defineCommand("concClaim", { numberOfKeys: 1, lua: CLAIM_SCRIPT });
     this.queue = new Queue(settings.queue, { connection: this.cmd, prefix: settings.prefix });
+    this.#reconciler = new Reconciler(this.cmd, this.keys, this.#sinks);
     this.queue.on("error", onError);
     this.#onError = onError;
     this.#ready = this.#attempt();
@@ -161,10 +159,7 @@ export class EventsHub {
     // Backstop: a job still pending after a whole sweep period is read once per period, whatever the
     // stream said (an event lost in a way the gap check could not see still settles within ~2 periods).
     this.#sweepTimer = setInterval(() => {
-      if (this.cmd.status !== "ready") return;
-      const older = [...this.#older].filter((id) => this.#sinks.has(id));
-      this.#older = new Set(this.#sinks.keys());
-      if (older.length > 0) void this.#reconcileIds(older).catch(onError);
+      if (this.cmd.status === "ready") void this.#reconciler.sweep().catch(onError);
     }, SWEEP_MS);
     this.#sweepTimer.unref?.();
   }
@@ -239,42 +234,9 @@ export class EventsHub {
     this.#sinks.delete(id);
   }
 
-  /**
-   * Reads every registered job's state and settles what the event stream did not deliver. A call while
-   * one runs waits for a fresh pass (one that starts after the call), so callers can rely on it.
-   */
+  /** Reads every registered job's state and settles what the event stream did not deliver (see Reconciler). */
   reconcile(): Promise<void> {
-    if (this.#reconciling) {
-      this.#reconcileAgain ??= this.#reconciling.then(() => {
-        this.#reconcileAgain = undefined;
-        return this.reconcile();
-      });
-      return this.#reconcileAgain;
-    }
-    const run = this.#reconcilePass().finally(() => {
-      this.#reconciling = undefined;
-    });
-    this.#reconciling = run;
-    return run;
-  }
-
-  async #reconcilePass(): Promise<void> {
-    if (this.#sinks.size > 0) await this.#reconcileIds([...this.#sinks.keys()]);
-  }
-
-  async #reconcileIds(ids: string[]): Promise<void> {
-    const states = await readStates(this.cmd, this.keys, ids);
-    for (const [i, id] of ids.entries()) this.#apply(id, states[i] as JobState);
-  }
-
-  #apply(id: string, s: JobState): void {
-    const sink = this.#sinks.get(id);
-    if (!sink) return;
-    if (s.kind === "lost") sink.lost(id);
-    else if (s.kind === "completed") sink.completed(id, s.returnvalue);
-    else if (s.kind === "failed") sink.failed(id, s.reason, s.errorJson);
-    else if (s.kind === "stalled") sink.stalled(id);
-    else if (s.kind === "active") sink.active(id);
+    return this.#reconciler.reconcile();
   }
 
   /** Drops one reference; the last one closes the connections. */

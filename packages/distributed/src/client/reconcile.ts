@@ -1,6 +1,7 @@
-/** A job's state read straight from its hash, for when the event stream cannot be trusted. */
+/** Job states read straight from their hashes, and the passes that settle jobs by them, for when the event stream cannot be trusted. */
 import type { Redis } from "ioredis";
 import { FIELD_ERROR, type QueueKeys } from "../keys.ts";
+import type { JobSink } from "./events-hub.ts";
 
 export type JobState =
   | { kind: "lost" }
@@ -36,4 +37,61 @@ export async function readStates(redis: Redis, keys: QueueKeys, ids: string[]): 
   for (const id of ids) pipe.hmget(keys.job(id), ...FIELDS);
   const replies = (await pipe.exec()) ?? [];
   return replies.map(([err, row]) => (err ? { kind: "waiting" } : classify(row as (string | null)[])));
+}
+
+/**
+ * Reads registered jobs' states from Redis and settles what the event stream did not deliver (after a
+ * reconnect, a Redis restart, a gap in the trimmed stream, or as the periodic backstop).
+ */
+export class Reconciler {
+  #running: Promise<void> | undefined;
+  #again: Promise<void> | undefined;
+  /** Jobs that were pending at the last sweep. */
+  #older = new Set<string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: QueueKeys,
+    private readonly sinks: Map<string, JobSink>,
+  ) {}
+
+  /** Every registered job, once. A call while one runs waits for a fresh pass (one that starts after the call). */
+  reconcile(): Promise<void> {
+    if (this.#running) {
+      this.#again ??= this.#running.then(() => {
+        this.#again = undefined;
+        return this.reconcile();
+      });
+      return this.#again;
+    }
+    const run = (
+      this.sinks.size > 0 ? this.#readAndApply([...this.sinks.keys()]) : Promise.resolve()
+    ).finally(() => {
+      this.#running = undefined;
+    });
+    this.#running = run;
+    return run;
+  }
+
+  /** The backstop, once per period: jobs still pending since the last sweep are read directly. */
+  sweep(): Promise<void> {
+    const older = [...this.#older].filter((id) => this.sinks.has(id));
+    this.#older = new Set(this.sinks.keys());
+    return older.length > 0 ? this.#readAndApply(older) : Promise.resolve();
+  }
+
+  async #readAndApply(ids: string[]): Promise<void> {
+    const states = await readStates(this.redis, this.keys, ids);
+    for (const [i, id] of ids.entries()) this.#apply(id, states[i] as JobState);
+  }
+
+  #apply(id: string, s: JobState): void {
+    const sink = this.sinks.get(id);
+    if (!sink) return;
+    if (s.kind === "lost") sink.lost(id);
+    else if (s.kind === "completed") sink.completed(id, s.returnvalue);
+    else if (s.kind === "failed") sink.failed(id, s.reason, s.errorJson);
+    else if (s.kind === "stalled") sink.stalled(id);
+    else if (s.kind === "active") sink.active(id);
+  }
 }
