@@ -4,35 +4,26 @@
  * for room (a small queue) and the workers.
  */
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { ThreadPoolExecutor } from "@conc/core";
+import { judgeCancels, sharedCounters } from "@conc/core/testing";
 import type { RemoteExecutor } from "@conc/server/client";
 import type * as Marks from "./fixtures/mark-tasks.ts";
 import { cleanup, start } from "./helpers.ts";
 
 const module = new URL("./fixtures/mark-tasks.ts", import.meta.url);
-let dir: string | undefined;
 
-afterEach(async () => {
-  await cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+afterEach(cleanup);
 
 test("a thousand cancels racing send, queue and workers: true never ran; each outcome matches its side effect", async () => {
-  dir = mkdtempSync("/dev/shm/conc-cancel-race-");
-  const path = join(dir, "counters");
   const n = 1000;
-  writeFileSync(path, new Uint8Array(n * 4));
-  const counters = new Int32Array(Bun.mmap(path, { shared: true }).buffer, 0, n);
+  using file = sharedCounters(n);
   const h = start({
     limits: { maxQueued: 50 },
     pools: { threads: new ThreadPoolExecutor({ module, maxWorkers: 2 }) },
   });
   const remote = h.client() as unknown as RemoteExecutor<typeof Marks>;
   const futures = Array.from({ length: n }, (_, i) =>
-    remote.submit("markRan", path, i, i % 3 === 0 ? 0.05 : 0),
+    remote.submit("markRan", file.path, i, i % 3 === 0 ? 0.05 : 0),
   );
   const answers = new Map<number, boolean>();
   for (let i = 0; i < n; i++) {
@@ -40,15 +31,7 @@ test("a thousand cancels racing send, queue and workers: true never ran; each ou
     if (i % 25 === 0) await Bun.sleep(i % 50 === 0 ? 0 : 1);
   }
   await Promise.all(futures.map((f) => f.exception().catch(() => undefined)));
-  const wrong: string[] = [];
-  let trues = 0;
-  for (let i = 0; i < n; i++) {
-    const f = futures[i] as (typeof futures)[number];
-    const ran = Atomics.load(counters, i);
-    if (answers.get(i) === true) trues++;
-    const expected = answers.get(i) === true || f.cancelled() ? 0 : 1;
-    if (ran !== expected) wrong.push(`task ${i}: cancel() ${answers.get(i)}, state ${f.state}, ran ${ran}×`);
-  }
-  expect(wrong).toEqual([]);
-  expect(trues).toBeGreaterThan(0); // the race was really run: some cancels came before the send
+  const verdicts = judgeCancels(futures, answers, file.counters);
+  expect(verdicts.wrong).toEqual([]);
+  expect(verdicts.cancelledTrue).toBeGreaterThan(0); // the race was really run: some cancels came before the send
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CancelledError, TimeoutError } from "@conc/core";
+import { judgeCancels, sharedCounters } from "@conc/core/testing";
 import { DistributedExecutor, runWorkerNode, type WorkerNode } from "@conc/distributed";
 import type * as tasks from "./fixtures/tasks.ts";
 import { REDIS_SKIP, type RedisServer, startRedis } from "./redis-server.ts";
@@ -29,12 +30,10 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
 describe.skipIf(REDIS_SKIP)("cancel", () => {
   let redis: RedisServer;
   let dir: string;
-  let shm: string;
   const nodes: WorkerNode[] = [];
   beforeAll(async () => {
     redis = await startRedis();
     dir = mkdtempSync(join(tmpdir(), "conc-dist-cancel-"));
-    shm = mkdtempSync("/dev/shm/conc-dist-cancel-");
     for (const pool of ["threads", "processes"] as const) {
       nodes.push(
         await runWorkerNode({ redis: redis.url, queue: pool, module, pool, maxWorkers: 1, concurrency: 1 }),
@@ -45,7 +44,6 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
     await Promise.all(nodes.map((n) => n.close({ timeoutMs: 2_000 })));
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
-    rmSync(shm, { recursive: true, force: true });
   });
 
   test("cancels aimed at the jobs the nodes are about to claim: true never ran; each outcome matches its side effect", async () => {
@@ -58,12 +56,11 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
       concurrency: 8,
     });
     try {
-      const path = join(shm, "race");
       const n = 1000;
-      writeFileSync(path, new Uint8Array(n * 4));
-      const counters = new Int32Array(Bun.mmap(path, { shared: true }).buffer, 0, n);
+      using file = sharedCounters(n);
+      const counters = file.counters;
       await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "race", module });
-      const futures = Array.from({ length: n }, (_, i) => ex.submit("markRan", path, i));
+      const futures = Array.from({ length: n }, (_, i) => ex.submit("markRan", file.path, i));
       const end = Date.now() + 10_000;
       const answers = new Map<number, boolean>();
       const cancel = (i: number) => {
@@ -80,18 +77,9 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
         await Bun.sleep(0);
       }
       await Promise.all(futures.map((f) => f.exception().catch(() => undefined)));
-      const wrong: string[] = [];
-      let trues = 0;
-      for (let i = 0; i < n; i++) {
-        const f = futures[i] as (typeof futures)[number];
-        const ran = Atomics.load(counters, i);
-        if (answers.get(i) === true) trues++;
-        const expected = answers.get(i) === true || f.cancelled() ? 0 : 1;
-        if (ran !== expected)
-          wrong.push(`task ${i}: cancel() ${answers.get(i)}, state ${f.state}, ran ${ran}x`);
-      }
-      expect(wrong).toEqual([]);
-      expect(trues).toBeGreaterThan(0); // the race was really run: jobs waited here for room
+      const verdicts = judgeCancels(futures, answers, counters);
+      expect(verdicts.wrong).toEqual([]);
+      expect(verdicts.cancelledTrue).toBeGreaterThan(0); // the race was really run: jobs waited here for room
     } finally {
       await race.close({ timeoutMs: 2_000 });
     }

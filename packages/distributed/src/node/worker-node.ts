@@ -170,10 +170,12 @@ export async function runWorkerNode(options: WorkerNodeOptions): Promise<WorkerN
   const beat = () => {
     publishNode(cmd, keys, info()).catch(logError);
   };
-  beat();
   const heartbeat = setInterval(beat, NODE_TTL_MS / 3);
   heartbeat.unref?.();
   await worker.waitUntilReady();
+  // Listed before this returns: a client that reads the registry next sees this node's slots (and
+  // holds its queued work back instead of sending it all as it does while no node is known).
+  await publishNode(cmd, keys, info()).catch(logError);
 
   let closed: Promise<void> | undefined;
   const close = async (timeoutMs: number): Promise<void> => {
