@@ -117,6 +117,29 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
     }
   });
 
+  test("a node with the default concurrency (more BullMQ slots than pool workers): queued work still waits here", async () => {
+    const file = join(dir, "default-concurrency");
+    const node = await runWorkerNode({
+      redis: redis.url,
+      queue: "wide",
+      module,
+      pool: "threads",
+      maxWorkers: 1,
+    });
+    try {
+      await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "wide", module });
+      const blocker = ex.submit("mark", file, "blocker", 300);
+      const queued = Array.from({ length: 5 }, (_, i) => ex.submit("mark", file, `q${i}`, 0));
+      await until(() => lines(file).includes("blocker"), "the blocker to start");
+      expect(queued.map((f) => f.cancel())).toEqual([true, true, true, true, true]);
+      expect(await blocker.result()).toBe("blocker");
+      expect(await ex.run("mark", file, "after", 0)).toBe("after");
+      expect(lines(file)).toEqual(["blocker", "blocker:end", "after", "after:end"]);
+    } finally {
+      await node.close({ timeoutMs: 2_000 });
+    }
+  });
+
   for (const pool of ["threads", "processes"] as const) {
     test(`${pool}: cancel() of queued tasks removes them; none of them ever runs`, async () => {
       const file = join(dir, `queued-${pool}`);

@@ -15,7 +15,7 @@ import type { EventsHub, JobSink } from "./events-hub.ts";
 import { failureOf, removedError, stalledError } from "./job-errors.ts";
 import { JobFuture } from "./job-future.ts";
 import type { NodeWatch } from "./node-watch.ts";
-import { WaitingJobs, windowFor } from "./waiting-jobs.ts";
+import { isDeep, WaitingJobs, windowFor } from "./waiting-jobs.ts";
 
 interface Rec {
   id: string;
@@ -51,6 +51,8 @@ export class Dispatcher implements JobSink {
   #scheduled = false;
   /** Jobs sent and not ended. */
   #out = 0;
+  /** Working through a deep backlog (see windowFor). */
+  #deep = false;
   #seq = 0;
   /** Futures not done yet. */
   readonly live = new Set<JobFuture>();
@@ -140,10 +142,11 @@ export class Dispatcher implements JobSink {
     }
     // Unknown, or no live node at the last look: look again (a node may have started since) before
     // sending everything (one read per flush, so per tick at most). With live nodes the 2 s refresh is enough.
-    if (!this.#nodes.capacity) await this.#nodes.read().catch(() => {});
-    const capacity = this.#nodes.capacity ?? 0;
-    const room =
-      capacity > 0 ? windowFor(capacity, this.#waiting.length) - this.#out : Number.POSITIVE_INFINITY;
+    if (!this.#nodes.capacity?.workers) await this.#nodes.read().catch(() => {});
+    const capacity = this.#nodes.capacity ?? { workers: 0, slots: 0 };
+    // Bulk work stays bulk until its backlog is gone (else its tail would go one job per worker).
+    this.#deep = this.#waiting.length > 0 && (this.#deep || isDeep(capacity, this.#waiting.length));
+    const room = windowFor(capacity, this.#deep) - this.#out;
     if (room <= 0) return; // a job's end frees a slot and kicks again
     const sent: Rec[] = [];
     for (const r of this.#waiting.take(room)) {

@@ -1,6 +1,7 @@
 /** The client's last view of a queue's live nodes: read on demand, refreshed every 2 s once a getter asked. */
 import { type NodeInfo, readNodes } from "../node/registry.ts";
 import type { EventsHub } from "./events-hub.ts";
+import type { NodeCapacity } from "./waiting-jobs.ts";
 
 export class NodeWatch {
   #nodes: NodeInfo[] = [];
@@ -35,10 +36,20 @@ export class NodeWatch {
     return this.#nodes;
   }
 
-  /** Jobs the live nodes take at once (the sum of their concurrency); undefined before the first read. */
-  get capacity(): number | undefined {
+  /**
+   * What the live nodes can do at once: `workers` tasks running (their pools' maxWorkers) and `slots`
+   * jobs taken from Redis (their BullMQ concurrency); undefined before the first read.
+   */
+  get capacity(): NodeCapacity | undefined {
     const nodes = this.last;
-    return this.#known ? nodes.reduce((n, x) => n + x.concurrency, 0) : undefined;
+    if (!this.#known) return undefined;
+    let workers = 0;
+    let slots = 0;
+    for (const n of nodes) {
+      workers += n.maxWorkers;
+      slots += n.concurrency;
+    }
+    return { workers, slots };
   }
 
   stop(): void {

@@ -1,19 +1,30 @@
 import { expect, test } from "bun:test";
-import { DEEP_BACKLOG, DEEP_MIN, WaitingJobs, windowFor } from "./waiting-jobs.ts";
+import { DEEP_BACKLOG, DEEP_MIN, isDeep, WaitingJobs, windowFor } from "./waiting-jobs.ts";
+
+const nodes = (workers: number, slots: number) => ({ workers, slots });
 
 test.each([
-  // slots, waiting here, jobs allowed out
-  [1, 0, 1],
-  [1, 5, 1], // a shallow backlog stays here: cancel() of any of it is true
-  [1, 100, 1],
-  [1, DEEP_MIN - 1, 1],
-  [1, DEEP_MIN, 2], // deep: one more per slot waits in Redis
-  [200, 1_000, 200],
-  [200, 200 * DEEP_BACKLOG - 1, 200],
-  [200, 200 * DEEP_BACKLOG, 400],
-  [200, 1_000_000, 400],
-])("windowFor(%d slots, %d waiting) = %d", (slots, waiting, out) => {
-  expect(windowFor(slots, waiting)).toBe(out);
+  // nodes' pool workers, their BullMQ slots, jobs waiting here → a deep backlog?
+  [nodes(1, 8), 5, false], // a shallow backlog stays here (not in a node's pool): cancel() of any of it is true
+  [nodes(1, 8), DEEP_MIN - 1, false],
+  [nodes(1, 8), DEEP_MIN, true],
+  [nodes(4, 200), 977, true], // a map of 1M items in 1024-item chunks
+  [nodes(200, 200), 200 * DEEP_BACKLOG - 1, false],
+  [nodes(200, 200), 200 * DEEP_BACKLOG, true],
+])("isDeep(%o, %d waiting) = %p", (capacity, waiting, deep) => {
+  expect(isDeep(capacity, waiting)).toBe(deep);
+});
+
+test.each([
+  [nodes(1, 1), false, 1],
+  [nodes(1, 8), false, 1], // one job per pool worker
+  [nodes(1, 8), true, 16], // bulk: the nodes' BullMQ slots twice over
+  [nodes(4, 200), true, 400],
+  [nodes(8, 4), true, 16], // slots below workers: the workers count
+  [nodes(0, 0), false, Number.POSITIVE_INFINITY], // no live node known: everything goes to Redis
+  [nodes(0, 0), true, Number.POSITIVE_INFINITY],
+])("windowFor(%o, deep %p) = %d", (capacity, deep, out) => {
+  expect(windowFor(capacity, deep)).toBe(out);
 });
 
 test("WaitingJobs: oldest first, done ones skipped, a re-run goes first, long runs compact", () => {
