@@ -53,7 +53,7 @@ export class IdTable {
     private ids: () => Int32Array,
   ) {
     const size = tableSize(capacity);
-    this.#table = new Int32Array(size);
+    this.#table = new Int32Array(size).fill(0); // written now: its pages are resident from the start
     this.#mask = size - 1;
   }
 
