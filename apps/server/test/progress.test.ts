@@ -1,6 +1,6 @@
 /** Task progress over the server: the store follows each Future's progress; streams and status carry it. */
 import { afterEach, describe, expect, test } from "bun:test";
-import { Future, ThreadPoolExecutor } from "@conc/core";
+import { type ExecutorLike, Future, ThreadPoolExecutor } from "@conc/core";
 import { createApp } from "@conc/server";
 import { RemoteExecutor } from "@conc/server/client";
 import { dashboardSource } from "../src/store/dashboard-source.ts";
@@ -25,7 +25,9 @@ describe("TaskStore progress", () => {
   function store() {
     const s = new TaskStore({ ttlMs: 60_000, maxRetained: 100 }, { onDone() {} });
     const fut = new Future<unknown>();
-    const rec = s.add("p".repeat(16), "pool", "task", [], fut, new AbortController());
+    // These tests never stop the task: the owner's stop() is not reached.
+    const owner = { stop: () => false } as unknown as ExecutorLike;
+    const rec = s.add("p".repeat(16), "pool", "task", [], fut, owner);
     return { s, fut, rec };
   }
 

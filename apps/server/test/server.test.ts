@@ -116,6 +116,28 @@ describe("RemoteExecutor", () => {
     expect(await remote.submit("add", 2, 2).result()).toBe(4);
   });
 
+  test("stop(): a running remote task is stopped and a queued one never starts; the pool serves again", async () => {
+    const h = start({ pools: { threads: new ThreadPoolExecutor({ module, maxWorkers: 1 }) } });
+    const remote = h.client();
+    const running = remote.submit("spin", 60_000);
+    const queued = remote.submit("add", 1, 2);
+    const status = (f: unknown) =>
+      remote.trpc.status.query({ id: (f as RemoteFuture<unknown>).id as string });
+    await until(
+      async () => (running as RemoteFuture<unknown>).id && (await status(running)).state === "RUNNING",
+    );
+    await until(() => (queued as RemoteFuture<unknown>).id !== undefined);
+    expect(remote.stop(running, "not needed")).toBe(true);
+    expect(remote.stop(queued)).toBe(true);
+    const err = await running.exception().catch((e) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect((err as CancelledError).cause).toBe("not needed");
+    expect(remote.stop(running)).toBe(false); // done already
+    await until(async () => (await status(running)).state === "CANCELLED");
+    await until(async () => (await status(queued)).state === "CANCELLED");
+    expect(await remote.submit("add", 2, 2).result()).toBe(4);
+  });
+
   test("a signal stops a running remote task; the pool serves again", async () => {
     const h = start({ pools: { threads: new ThreadPoolExecutor({ module, maxWorkers: 1 }) } });
     const remote = h.client();

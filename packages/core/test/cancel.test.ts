@@ -68,6 +68,30 @@ for (const [name, make] of kinds) {
       expect(lines(path)).toEqual(["after"]);
     });
 
+    test("stop(): a running task is stopped (its worker replaced), a queued one never starts", async () => {
+      const ex = make({ maxWorkers: 1 });
+      const path = tempFile();
+      const mark = `${path}.started`;
+      const running = ex.submit(tasks.markThenSpin, mark, 30_000);
+      const queued = ex.submit(tasks.appendLine, path, "queued");
+      await untilExists(mark);
+      expect(running.cancel()).toBe(false); // cancel() only takes back what has not started
+      expect(ex.stop(running, "no longer needed")).toBe(true);
+      const err = (await running.result().catch((e: unknown) => e)) as CancelledError;
+      expect(err).toBeInstanceOf(CancelledError);
+      expect(err.cause).toBe("no longer needed");
+      expect(ex.stop(queued)).toBe(true);
+      await expect(queued.result()).rejects.toBeInstanceOf(CancelledError);
+      expect(ex.stop(queued)).toBe(false); // done already
+      // The pool goes on with a fresh worker; the queued task never ran.
+      expect(await ex.run(tasks.appendLine, path, "after")).toBe("after");
+      expect(lines(path)).toEqual(["after"]);
+      const other = make({ maxWorkers: 1 });
+      const foreign = other.submit(tasks.add, 1, 2);
+      expect(ex.stop(foreign)).toBe(false); // not this executor's
+      expect(await foreign.result()).toBe(3);
+    });
+
     test("cancel racing the worker: true ⇒ never ran, false ⇒ it ran", async () => {
       const ex = make({ maxWorkers: 2 });
       const path = tempFile();

@@ -66,6 +66,10 @@ class InlineExecutor<M extends object> implements ExecutorLike<M> {
   ): AsyncIterableIterator<TaskResult<M, K>> {
     return mapWith((tuples) => tuples.map((a) => this.submit(task, ...(a as TaskArgs<M, K>))), rest);
   }
+  /** An inline call cannot be interrupted once it runs: only one not started yet is taken back. */
+  stop(fut: Future<unknown>, _reason?: unknown): boolean {
+    return fut.cancel();
+  }
   async shutdown(_options?: ShutdownOptions): Promise<void> {
     this.#closed = true;
   }

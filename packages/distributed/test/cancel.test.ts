@@ -156,6 +156,20 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
       expect(await queued[0]?.exception().catch((e) => e)).toBeInstanceOf(CancelledError);
     });
 
+    test(`${pool}: stop() ends a running task on its node, which keeps serving`, async () => {
+      const file = join(dir, `stop-${pool}`);
+      await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: pool, module });
+      const fut = ex.submit("spin", file, "spin", 5_000);
+      await until(() => lines(file).includes("spin"), "the task to start");
+      expect(ex.stop(fut, "enough")).toBe(true);
+      const err = await fut.exception().catch((e) => e);
+      expect(err).toBeInstanceOf(CancelledError);
+      expect((err as CancelledError).cause).toBe("enough");
+      expect(ex.stop(fut)).toBe(false);
+      expect(await ex.run("mark", file, "next", 0)).toBe("next");
+      expect(lines(file)).toEqual(["spin", "next", "next:end"]);
+    });
+
     test(`${pool}: an AbortSignal stops a running task on its node, which keeps serving`, async () => {
       const file = join(dir, `signal-${pool}`);
       await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: pool, module });

@@ -175,6 +175,19 @@ export class RemoteExecutor<M = AnyTaskModule> implements ExecutorLike<M>, Remot
   }
 
   /**
+   * Stops `fut`'s task on the server wherever it is (queued: it never starts; running: its worker is
+   * replaced), as aborting a signal given to `schedule` would. The future ends CANCELLED at once with a
+   * CancelledError whose `cause` is `reason`. False when `fut` is done already or not this client's.
+   */
+  stop(fut: Future<unknown>, reason?: unknown): boolean {
+    if (!(fut instanceof RemoteFuture) || !this.#live.has(fut) || fut.done()) return false;
+    const options = reason === undefined ? undefined : { cause: reason };
+    fut.abort(new CancelledError("The task was stopped.", options));
+    this.#stopRemote(fut);
+    return true;
+  }
+
+  /**
    * Ends this client (the server's pools keep serving). `wait` waits for this client's
    * futures; `cancelFutures` cancels those not started (here, or queued on the server), as
    * Python's `shutdown(cancel_futures=True)`; running ones finish.

@@ -1,9 +1,16 @@
 /**
- * One task the server accepted, while it is unfinished: it holds its Future and AbortController.
+ * One task the server accepted, while it is unfinished: it holds its Future and the executor that
+ * can stop it.
  * When it ends the store copies what stays into a slot of its columnar ring (finished-ring.ts)
  * and drops this object (DESIGN.md: bounded memory).
  */
-import { CancelledError, type Future, type SerializedError, serializeError } from "@conc/core";
+import {
+  CancelledError,
+  type ExecutorLike,
+  type Future,
+  type SerializedError,
+  serializeError,
+} from "@conc/core";
 import type { DoneView, TaskState, TaskView } from "../wire.ts";
 
 /** Epoch milliseconds with sub-millisecond precision (one clock for timestamps and durations). */
@@ -20,7 +27,8 @@ export class TaskRecord {
   seq = 0;
   /** Live state only: dropped when the task ends. */
   future: Future<unknown> | undefined;
-  abort: AbortController | undefined;
+  /** The pool's executor, which stops the task if it must (ExecutorLike.stop): no AbortSignal per task. */
+  owner: ExecutorLike | undefined;
   watchers: Watcher[] | undefined = undefined;
   /** Streams following this task's progress (live tasks only). */
   progressWatchers: ((rec: TaskRecord) => void)[] | undefined = undefined;
@@ -40,10 +48,10 @@ export class TaskRecord {
     readonly task: string,
     readonly args: unknown[],
     future: Future<unknown>,
-    abort: AbortController,
+    owner: ExecutorLike,
   ) {
     this.future = future;
-    this.abort = abort;
+    this.owner = owner;
   }
 
   get done(): boolean {
@@ -74,7 +82,7 @@ export class TaskRecord {
       this.outcome = serializeError(reason ? new CancelledError(reason, { cause: o.error }) : o.error);
     }
     this.future = undefined;
-    this.abort = undefined;
+    this.owner = undefined;
     this.progressWatchers = undefined;
     return this.view() as DoneView;
   }
@@ -84,15 +92,16 @@ export class TaskRecord {
    * that has started goes on (false): the answer is true only when it never runs.
    */
   cancel(reason: string, queuedOnly = false): boolean {
-    if (this.done || !this.future) return false;
+    const future = this.future;
+    if (this.done || !future) return false;
     const had = this.cancelReason;
     this.cancelReason ??= reason; // read when the cancel settles the future, maybe right inside cancel()
-    if (this.future.cancel()) return true;
+    if (future.cancel()) return true;
     if (queuedOnly) {
       this.cancelReason = had;
       return false;
     }
-    this.abort?.abort(new CancelledError(reason));
+    this.owner?.stop(future, reason);
     return true;
   }
 

@@ -4,7 +4,7 @@
  * finished evicted first), and a completion sequence that subscriptions use as event ids (so a
  * reconnecting client resumes exactly).
  */
-import type { Future } from "@conc/core";
+import type { ExecutorLike, Future } from "@conc/core";
 import type { DoneView, TaskView } from "../wire.ts";
 import { FinishedRing, FinishedTask } from "./finished-ring.ts";
 import { nowMs, TaskRecord } from "./task-record.ts";
@@ -61,18 +61,11 @@ export class TaskStore {
   }
 
   /** Adds an accepted task under `id` (fresh, checked by the caller). */
-  add(
-    id: string,
-    pool: string,
-    task: string,
-    args: unknown[],
-    future: Future<unknown>,
-    abort: AbortController,
-  ) {
+  add(id: string, pool: string, task: string, args: unknown[], future: Future<unknown>, owner: ExecutorLike) {
     // One string per task name, not one per request that named it (~40 bytes a record).
     let name = this.#names.get(task);
     if (name === undefined) this.#names.set(task, (name = task));
-    const rec = new TaskRecord(id, pool, name, args, future, abort);
+    const rec = new TaskRecord(id, pool, name, args, future, owner);
     this.#live.set(id, rec);
     future.addDoneCallback(() => this.#finish(rec));
     future.onProgress((value) => this.#progress(rec, value));

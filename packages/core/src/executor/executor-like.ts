@@ -77,6 +77,14 @@ export interface ExecutorLike<M = AnyTaskModule> {
     task: TaskKey<M, K>,
     ...rest: (MapIterable | MapOptions)[]
   ): AsyncIterableIterator<TaskResult<M, K>>;
+  /**
+   * Stops the task behind `fut` (a future this executor returned) wherever it is, as aborting a signal
+   * given to `schedule` would: a queued task never starts, a running one is stopped (its worker is
+   * replaced; the pool goes on). The future ends CANCELLED with a CancelledError whose `cause` is
+   * `reason`. False when `fut` is done already or is not this executor's. (`cancel()` only takes back
+   * what has not started.)
+   */
+  stop(fut: Future<unknown>, reason?: unknown): boolean;
   /** Stops accepting work; see ShutdownOptions. Calling it twice is harmless. */
   shutdown(options?: ShutdownOptions): Promise<void>;
   /** `await using ex = ...` shuts down (waiting) at scope end. */

@@ -32,6 +32,7 @@ import { mapSource } from "./map.ts";
 import { type MapOptions, splitMapArgs, zipSource } from "./map-args.ts";
 import { ModuleExports } from "./module-exports.ts";
 import { normalizeModule, validateArgs, validateInt, validateTaskFn } from "./options.ts";
+import { Task } from "./task.ts";
 
 export type { AnyFn, ScheduleOptions, ShutdownOptions } from "./executor-like.ts";
 /** A task: a function, or the export name of one in the task module. */
@@ -195,6 +196,20 @@ export abstract class Executor<M = AnyTaskModule> implements ExecutorLike<M> {
         for (const c of cleanups) c();
       };
     return task;
+  }
+
+  /**
+   * Stops `fut`'s task wherever it is, as aborting a signal given to schedule() would: a queued task
+   * never starts; a running one is stopped by replacing its worker (the pool goes on). The future ends
+   * CANCELLED with a CancelledError whose `cause` is `reason`. False when `fut` is done already or is
+   * not this executor's.
+   * @example const fut = ex.submit(longTask); ...; ex.stop(fut, "no longer needed");
+   */
+  stop(fut: Future<unknown>, reason?: unknown): boolean {
+    if (!(fut instanceof Task) || fut.owner !== this.#engine || fut.done()) return false;
+    const options = reason === undefined ? undefined : { cause: reason };
+    this.#engine.expire(fut, new CancelledError("The task was stopped.", options), true);
+    return true;
   }
 
   /**

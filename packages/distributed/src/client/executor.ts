@@ -31,7 +31,7 @@ import { redisOptions } from "../redis.ts";
 import { type JobData, KIND_SINGLES, KIND_TUPLES } from "../wire.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { EventsHub } from "./events-hub.ts";
-import type { JobFuture } from "./job-future.ts";
+import { JobFuture } from "./job-future.ts";
 import { NodeWatch } from "./node-watch.ts";
 import { TaskModule } from "./task-module.ts";
 
@@ -193,6 +193,19 @@ export class DistributedExecutor<M = AnyTaskModule> implements ExecutorLike<M> {
       rest,
       { bareSingle: true },
     );
+  }
+
+  /**
+   * Stops `fut`'s task wherever it is (waiting here or in Redis: it never starts; running: stopped on
+   * its node, whose pool replaces the worker), as aborting a signal given to `schedule` would. The
+   * future ends CANCELLED with a CancelledError whose `cause` is `reason`. False when `fut` is done
+   * already or not this executor's.
+   */
+  stop(fut: Future<unknown>, reason?: unknown): boolean {
+    if (!(fut instanceof JobFuture) || !this.#jobs.live.has(fut) || fut.done()) return false;
+    const options = reason === undefined ? undefined : { cause: reason };
+    this.#jobs.stop(fut, new CancelledError("The task was stopped.", options), true);
+    return true;
   }
 
   /**
