@@ -1,7 +1,8 @@
 /**
  * The client's jobs. Submits wait here until the live nodes have room for them (Python's call-queue
- * rule: a job is sent only when a node slot is free for it, so what waits behind busy nodes is still
- * cancellable with a true answer); with no live node known everything is sent and waits in Redis.
+ * rule: a job is sent only when a pool worker on the nodes is free for it, bulk work further ahead —
+ * see windowFor — so what waits behind busy workers is still cancellable with a true answer); with no
+ * live node known everything is sent and waits in Redis.
  * Jobs released in one tick travel as one addBulk with idempotent ids (client id + sequence); the
  * hub's events become future states; node death or loss re-runs a job only when asked; stop() ends
  * a job wherever it is (queued: claim + remove; running: publish to the node that claimed it).
@@ -24,7 +25,7 @@ interface Rec {
   fut: JobFuture;
   data: JobData;
   chunk: boolean;
-  /** Sent and not ended: it holds one of the nodes' slots in this client's count. */
+  /** Sent and not ended: it counts against this client's send window. */
   released: boolean;
   /** Settles once the job's addBulk was answered (or failed). */
   added: Promise<void> | undefined;
@@ -39,6 +40,7 @@ export interface DispatcherOptions {
 
 /** Jobs per addBulk pipeline. */
 const BULK = 2_000;
+
 export class Dispatcher implements JobSink {
   readonly clientId = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
   readonly #hub: EventsHub;
