@@ -10,6 +10,8 @@ export interface CancelTally {
   cancelledFalseDropped?: number;
   notCancelled: number;
   violations: number;
+  /** The first few violations, spelled out. */
+  wrong?: string[];
   seconds: number;
 }
 
@@ -21,6 +23,7 @@ export function count(tally: CancelTally, v: CancelVerdicts): void {
     tally.cancelledFalseDropped = (tally.cancelledFalseDropped ?? 0) + v.cancelledFalseDropped;
   tally.notCancelled += v.notCancelled;
   tally.violations += v.wrong.length;
+  if (v.wrong.length > 0) tally.wrong = [...(tally.wrong ?? []), ...v.wrong].slice(0, 10);
 }
 
 export const newTally = (kind: string, tasks: number): CancelTally => ({

@@ -27,3 +27,10 @@ export interface FailurePayload {
 
 /** BullMQ's failedReason for a job whose node stopped renewing its lock (maxStalledCount 0). */
 export const STALLED_REASON = "job stalled more than allowable limit";
+
+/**
+ * The failedReason a node gives a job whose claim a client had already taken (cancelled before it
+ * started): the task never ran, so the client's future ends CANCELLED, whichever it hears first —
+ * this event or its own claim's answer.
+ */
+export const NOT_STARTED_REASON = "cancelled before it started";

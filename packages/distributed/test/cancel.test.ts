@@ -117,6 +117,31 @@ describe.skipIf(REDIS_SKIP)("cancel", () => {
     }
   });
 
+  test("a job whose claim another client took is never run, and its future ends CANCELLED, not failed", async () => {
+    const file = join(dir, "claimed");
+    await using ex = new DistributedExecutor<typeof tasks>({ redis: redis.url, queue: "claimed", module });
+    const fut = ex.submit("mark", file, "never", 0); // no node yet: it waits in Redis
+    await until(() => fut.running(), "the job to be sent");
+    const [id] = (await redis.command("LRANGE", "bull:claimed:wait", 0, -1)) as string[];
+    // What another client's (or this one's) late cancel does first: take the job's claim.
+    expect(await redis.command("HSETNX", `bull:claimed:${id}`, "concClaim", "x")).toBe(1);
+    const node = await runWorkerNode({
+      redis: redis.url,
+      queue: "claimed",
+      module,
+      pool: "threads",
+      maxWorkers: 1,
+    });
+    try {
+      const err = await fut.exception().catch((e) => e);
+      expect(err).toBeInstanceOf(CancelledError);
+      expect(fut.cancelled()).toBe(true);
+      expect(lines(file)).toEqual([]);
+    } finally {
+      await node.close({ timeoutMs: 2_000 });
+    }
+  });
+
   test("a node with the default concurrency (more BullMQ slots than pool workers): queued work still waits here", async () => {
     const file = join(dir, "default-concurrency");
     const node = await runWorkerNode({

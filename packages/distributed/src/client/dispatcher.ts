@@ -7,13 +7,13 @@
  * hub's events become future states; node death or loss re-runs a job only when asked; stop() ends
  * a job wherever it is (queued: claim + remove; running: publish to the node that claimed it).
  */
-import { CancelledError, type ErrorClassResolver } from "@conc/core";
+import type { ErrorClassResolver } from "@conc/core";
 import { decode } from "../codec.ts";
 import { JobLostError } from "../errors.ts";
 import { CLAIM_CANCELLED } from "../keys.ts";
-import { type JobData, STALLED_REASON } from "../wire.ts";
+import { type JobData, NOT_STARTED_REASON, STALLED_REASON } from "../wire.ts";
 import type { EventsHub, JobSink } from "./events-hub.ts";
-import { failureOf, removedError, stalledError } from "./job-errors.ts";
+import { failureOf, notStartedError, removedError, stalledError } from "./job-errors.ts";
 import { JobFuture } from "./job-future.ts";
 import type { NodeWatch } from "./node-watch.ts";
 import { isDeep, WaitingJobs, windowFor } from "./waiting-jobs.ts";
@@ -191,10 +191,7 @@ export class Dispatcher implements JobSink {
     const id = rec.id;
     try {
       if ((await hub.cmd.concClaim(hub.keys.job(id), CLAIM_CANCELLED)) !== 1) return; // a node has it
-      if (rec.id === id)
-        rec.fut.stop(
-          new CancelledError(`Cancelled: no node had taken job ${id} yet, so it was removed from the queue.`),
-        );
+      if (rec.id === id) rec.fut.stop(notStartedError(id));
       await hub.queue.remove(id).catch(() => 0);
     } catch {
       // Redis unreachable: the job stays; its outcome arrives as usual.
@@ -258,7 +255,9 @@ export class Dispatcher implements JobSink {
     }
     const rec = this.#recs.get(id);
     if (!rec || rec.fut.done()) return;
-    rec.fut.setException(failureOf(reason, errorJson, rec.chunk, this.#opts.resolveError));
+    // A client's claim (this one's late cancel, or another's) kept the node from starting it.
+    if (reason === NOT_STARTED_REASON) rec.fut.stop(notStartedError(id));
+    else rec.fut.setException(failureOf(reason, errorJson, rec.chunk, this.#opts.resolveError));
   }
 
   stalled(id: string): void {

@@ -40,3 +40,8 @@ export function stalledError(id: string): WorkerExitedError {
 export function removedError(id: string): CancelledError {
   return new CancelledError(`The job ${id} was removed from the queue (by another client or an admin).`);
 }
+
+/** cancel() came after the send, and no node had taken the job yet: it was removed before it started. */
+export function notStartedError(id: string): CancelledError {
+  return new CancelledError(`Cancelled: no node had taken job ${id} yet, so it was removed from the queue.`);
+}

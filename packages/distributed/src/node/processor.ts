@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 import { decode, encode } from "../codec.ts";
 import { ResultTooLargeError } from "../errors.ts";
 import { CLAIM_CANCELLED, FIELD_ERROR, type QueueKeys } from "../keys.ts";
-import { type FailurePayload, type JobData, KIND_PLAIN, KIND_SINGLES } from "../wire.ts";
+import { type FailurePayload, type JobData, KIND_PLAIN, KIND_SINGLES, NOT_STARTED_REASON } from "../wire.ts";
 
 /** Forwards a task's progress to BullMQ, coalesced: at most one update in flight, the latest value wins. */
 class ProgressRelay {
@@ -179,9 +179,7 @@ export function makeProcessor(setup: ProcessorSetup) {
     const claim = await redis.concClaim(key, nodeId);
     if (claim !== 1) {
       throw new UnrecoverableError(
-        claim === CLAIM_CANCELLED || claim === -1
-          ? "cancelled before it started"
-          : `already claimed by ${claim}`,
+        claim === CLAIM_CANCELLED || claim === -1 ? NOT_STARTED_REASON : `already claimed by ${claim}`,
       );
     }
     setup.onStart();
