@@ -1,5 +1,6 @@
 /** Remote tiny-task throughput (batched submits over loopback) and single-call latency, next to local. */
 import { ThreadPoolExecutor } from "@conc/core";
+import { readUntil } from "@conc/core/testing";
 import { RemoteExecutor } from "@conc/server/client";
 import type * as Tasks from "../../apps/server/src/example/tasks.ts";
 import { type Row, throughput } from "./measure.ts";
@@ -34,14 +35,7 @@ export async function benchRemote(quick: boolean): Promise<Row[]> {
     stderr: "inherit",
   });
   try {
-    const reader = proc.stdout.getReader();
-    let out = "";
-    while (!out.includes("listening on")) {
-      const r = await reader.read();
-      if (r.done) throw new Error(`server did not start: ${out}`);
-      out += new TextDecoder().decode(r.value);
-    }
-    reader.releaseLock();
+    const out = await readUntil(proc.stdout, "listening on", "the server");
     const url = /listening on (\S+)/.exec(out)?.[1] as string;
     const remote = new RemoteExecutor<typeof Tasks>({ url: `${url}/trpc`, pool: "threads" });
     const local = new ThreadPoolExecutor({ module: exampleTasks });

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { type ChildOutcome, runToEnd } from "@conc/core/testing";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const readme = await Bun.file(join(root, "README.md")).text();
@@ -16,19 +17,11 @@ afterEach(() => {
   for (const f of written.splice(0)) rmSync(f, { force: true });
 });
 
-async function runAtRoot(source: string, index: number): Promise<{ code: number; out: string; err: string }> {
+async function runAtRoot(source: string, index: number): Promise<ChildOutcome> {
   const file = join(root, `.readme-example-${process.pid}-${index}.ts`);
   written.push(file);
   await Bun.write(file, source);
-  const proc = Bun.spawn([process.execPath, file], { cwd: root, stdout: "pipe", stderr: "pipe" });
-  const killer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  clearTimeout(killer);
-  return { code, out, err };
+  return runToEnd([process.execPath, file], { cwd: root });
 }
 
 describe("README examples", () => {

@@ -4,26 +4,13 @@
  * staying PENDING for ever. Runs in a child process (killed after 30 s) because the failure mode is a
  * blocked event loop.
  */
-import { afterEach, describe, expect, test } from "bun:test";
-import type { Subprocess } from "bun";
+import { describe, expect, test } from "bun:test";
+import { runToEnd } from "@conc/core/testing";
 
 const fixture = new URL("./fixtures/shutdown-after-server-stopped.ts", import.meta.url).pathname;
-const children: Subprocess[] = [];
-
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGKILL");
-});
 
 async function runFixture(mode: "norestart" | "restart") {
-  const proc = Bun.spawn([process.execPath, fixture, mode], { stdout: "pipe", stderr: "pipe" });
-  children.push(proc);
-  const killer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  clearTimeout(killer);
+  const { code, out, err } = await runToEnd([process.execPath, fixture, mode]);
   return { code, err, result: out.trim() ? JSON.parse(out.trim().split("\n").at(-1) as string) : null };
 }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readUntil } from "@conc/core/testing";
 import { RemoteExecutor } from "@conc/server/client";
 import { ServerConfigError } from "../src/errors.ts";
 import { type RunningServer, startServer } from "../src/serve/start.ts";
@@ -78,13 +79,7 @@ describe("bun run serve", () => {
         stderr: "pipe",
       },
     );
-    const reader = proc.stdout.getReader();
-    let out = "";
-    while (!out.includes("listening on")) {
-      const r = await reader.read();
-      if (r.done) break;
-      out += new TextDecoder().decode(r.value);
-    }
+    const out = await readUntil(proc.stdout, "listening on", "bun run serve");
     const url = /listening on (\S+)/.exec(out)?.[1] as string;
     const remote = new RemoteExecutor({ url: `${url}/trpc`, pool: "cpu" });
     const fut = remote.submit("sleep", 300, "ok");

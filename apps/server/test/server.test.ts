@@ -5,7 +5,6 @@ import {
   FIRST_COMPLETED,
   RemoteError,
   ThreadPoolExecutor,
-  TimeoutError,
   wait,
 } from "@conc/core";
 import { createApp, ServerConfigError } from "@conc/server";
@@ -77,17 +76,6 @@ describe("RemoteExecutor", () => {
     })().catch((e) => e);
     expect(seen).toEqual([]);
     expect((err as Error).message).toBe("a");
-  });
-
-  test("map honours its timeout", async () => {
-    const h = start();
-    const remote = h.client();
-    const err = await (async () => {
-      for await (const _ of remote.map("sleep", [2000, 2000], { timeout: 100 })) {
-        // nothing arrives in time
-      }
-    })().catch((e) => e);
-    expect(err).toBeInstanceOf(TimeoutError);
   });
 
   test("cancel() is true only while the call is here; a sent one is dropped if not started, a running one goes on", async () => {

@@ -1,4 +1,5 @@
 /** A private redis-server and node processes for the distributed benchmarks; everything is killed by pid. */
+import { readUntil } from "@conc/core/testing";
 import { type LocalRedis, startLocalRedis } from "@conc/distributed/testing";
 import type { Subprocess } from "bun";
 
@@ -45,14 +46,7 @@ export async function startNodes(
         stderr: "inherit",
         stdin: "ignore",
       });
-      const reader = proc.stdout.getReader();
-      let out = "";
-      while (!out.includes("ready")) {
-        const r = await reader.read();
-        if (r.done) throw new Error(`bench node exited: ${out}`);
-        out += new TextDecoder().decode(r.value);
-      }
-      reader.releaseLock();
+      await readUntil(proc.stdout, "ready", "a bench node");
       return proc;
     }),
   );

@@ -1,4 +1,5 @@
 /** A worker node in its own process (test/fixtures/node.ts), for tests that SIGKILL it. */
+import { readUntil } from "@conc/core/testing";
 import type { Subprocess } from "bun";
 
 export interface NodeProcess {
@@ -12,14 +13,7 @@ export async function spawnNode(url: string, queue: string, pool = "threads"): P
     stderr: "inherit",
     stdin: "ignore",
   });
-  const reader = proc.stdout.getReader();
-  let out = "";
-  while (!out.includes("ready")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`worker node exited before it was ready (code ${await proc.exited})`);
-    out += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
+  await readUntil(proc.stdout, "ready", "the worker node");
   return {
     proc,
     async kill(signal = "SIGKILL") {

@@ -1,5 +1,6 @@
 /**
- * `@conc/core/testing`: what conc's own tests and soaks use to prove the cancel promise — a counter per
+ * `@conc/core/testing`: helpers for conc's own tests, soaks and benchmarks (and yours). Here, what proves
+ * the cancel promise — a counter per
  * task in shared memory that the task bumps (its side effect), and a judge that compares each task's
  * counter with what its cancel() answered and how its future ended. For executors of any kind: local,
  * remote (the server's workers map the same file) and distributed (on this machine).
@@ -90,3 +91,5 @@ export function judgeCancels(
   });
   return v;
 }
+
+export { type ChildOutcome, readUntil, runToEnd } from "./read-until.ts";
